@@ -1,0 +1,115 @@
+#include "sim/contact.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sl {
+
+double LayerElasticForce(const ContactLayer& L, double d) {
+  if (d <= 0) return 0;
+  return L.stiffness_exponent == 1.0 ? L.stiffness * d : L.stiffness * std::pow(d, L.stiffness_exponent);
+}
+
+double LayerElasticEnergy(const ContactLayer& L, double d) {
+  if (d <= 0) return 0;
+  const double p = L.stiffness_exponent;
+  return L.stiffness * std::pow(d, p + 1.0) / (p + 1.0);
+}
+
+namespace {
+double LayerTangentStiffness(const ContactLayer& L, double d) {
+  const double p = L.stiffness_exponent;
+  if (p == 1.0) return L.stiffness;
+  return p * L.stiffness * std::pow(std::max(d, 1e-9), p - 1.0);
+}
+}  // namespace
+
+double SplitSeriesDeflection(const ContactLayer& L0, const ContactLayer& L1, double d) {
+  if (d <= 0) return 0;
+  // g(x) = F0(x) - F1(d - x) rises monotonically from -F1(d) to F0(d): safeguarded Newton.
+  double lo = 0, hi = d;
+  double x = d * L1.stiffness / (L0.stiffness + L1.stiffness);  // exact for two linear layers
+  for (int it = 0; it < 50; ++it) {
+    const double g = LayerElasticForce(L0, x) - LayerElasticForce(L1, d - x);
+    if (g > 0) hi = x; else lo = x;
+    if (std::abs(g) <= 1e-10 * (1.0 + LayerElasticForce(L0, x))) break;
+    const double dg = LayerTangentStiffness(L0, x) + LayerTangentStiffness(L1, d - x);
+    double xn = x - g / dg;
+    if (!(xn > lo && xn < hi)) xn = 0.5 * (lo + hi);
+    if (std::abs(xn - x) <= 1e-15 * d) { x = xn; break; }
+    x = xn;
+  }
+  return x;
+}
+
+namespace {
+
+ContactOutput Calc(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
+                   ContactMode mode, Vec3& n_W) {
+  ContactOutput o;
+  o.p_WC = B.p_WB + B.R_WB * c.p_BC_B;
+  const TerrainQuery q = terrain.Query(o.p_WC);
+  n_W = q.n_W;
+  o.penetration_m = q.penetration_m;
+  const bool active = mode == ContactMode::kAuto ? q.penetration_m > 0 : mode == ContactMode::kOn;
+  if (!active) return o;
+  const double d = std::max(q.penetration_m, 0.0);
+  const Vec3 v_WC = B.PointVelocity(o.p_WC);
+  const double dd = -n_W.dot(v_WC);  // penetration rate
+
+  double elastic = 0, damping_coeff = 0;
+  if (c.n_layers == 1) {
+    const ContactLayer& L = c.layers[0];
+    o.layer_deflection_m[0] = d;
+    elastic = LayerElasticForce(L, d);
+    damping_coeff = L.damping * (L.damping_exponent == 0.0 ? 1.0 : std::pow(d, L.damping_exponent));
+    o.potential_J = LayerElasticEnergy(L, d);
+  } else {
+    const double d0 = SplitSeriesDeflection(c.layers[0], c.layers[1], d);
+    const double d1 = d - d0;
+    o.layer_deflection_m = {d0, d1};
+    elastic = LayerElasticForce(c.layers[0], d0);
+    // The rate splits like the compliance; dashpot power sum_i c_i (s_i dd)^2.
+    const double C0 = 1.0 / LayerTangentStiffness(c.layers[0], d0);
+    const double C1 = 1.0 / LayerTangentStiffness(c.layers[1], d1);
+    const double s0 = C0 / (C0 + C1), s1 = C1 / (C0 + C1);
+    const double depth[2] = {d0, d1};
+    const double share[2] = {s0, s1};
+    for (int i = 0; i < 2; ++i) {
+      const ContactLayer& L = c.layers[i];
+      const double ci = L.damping * (L.damping_exponent == 0.0 ? 1.0 : std::pow(depth[i], L.damping_exponent));
+      damping_coeff += ci * share[i] * share[i];
+      o.potential_J += LayerElasticEnergy(L, depth[i]);
+    }
+  }
+  // Never pulling: the normal force is clamped at zero.
+  o.normal_N = std::max(0.0, elastic + damping_coeff * dd);
+  o.dissipation_W = (o.normal_N > 0) ? (o.normal_N - elastic) * dd : -elastic * dd;
+  // Regularized Coulomb friction on the tangential velocity.
+  const Vec3 v_t = v_WC - n_W.dot(v_WC) * n_W;
+  const double s = v_t.norm();
+  if (s > 0) {
+    const double coeff = std::min(c.slip_damping_Ns_m, c.friction_coefficient * o.normal_N / s);
+    o.friction_W = -coeff * v_t;
+    o.dissipation_W += coeff * s * s;
+  }
+  o.f_W = o.normal_N * n_W + o.friction_W;
+  return o;
+}
+
+}  // namespace
+
+ContactOutput CalcContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
+                          ContactMode mode) {
+  Vec3 n;
+  return Calc(c, terrain, B, mode, n);
+}
+
+void ApplyContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
+                  ContactMode mode, ContactOutput& out, Vec3& f_B_W, Vec3& tau_B_W) {
+  Vec3 n;
+  out = Calc(c, terrain, B, mode, n);
+  ApplyForceAtPoint(B, out.p_WC, out.f_W, f_B_W, tau_B_W);
+}
+
+}  // namespace sl

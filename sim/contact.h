@@ -1,0 +1,30 @@
+// Point contact against a compliant ground through one or two layers in series.
+#pragma once
+
+#include "sim/data.h"
+#include "sim/kinematics.h"
+#include "sim/model.h"
+
+namespace sl {
+
+/// Elastic force k d^p of one layer (N) and its energy k d^(p+1)/(p+1) (J).
+double LayerElasticForce(const ContactLayer& L, double d_m);
+double LayerElasticEnergy(const ContactLayer& L, double d_m);
+
+/// Splits a total penetration d between two series layers so their elastic forces are equal.
+/// Returns the deflection of layer 0; layer 1 takes d minus it.
+double SplitSeriesDeflection(const ContactLayer& L0, const ContactLayer& L1, double d_m);
+
+/// Whether the law acts: by penetration (kAuto), or forced on/off while an integrator
+/// differentiates the forces (so a finite-difference probe does not jump across touchdown).
+enum class ContactMode : signed char { kAuto = -1, kOff = 0, kOn = 1 };
+
+/// Normal and friction force for the contact point on body B. Pure.
+ContactOutput CalcContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
+                          ContactMode mode = ContactMode::kAuto);
+
+/// Computes the contact and adds its force to the body.
+void ApplyContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
+                  ContactMode mode, ContactOutput& out, Vec3& f_B_W, Vec3& tau_B_W);
+
+}  // namespace sl

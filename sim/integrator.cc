@@ -1,0 +1,496 @@
+#include "sim/integrator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "sim/contact.h"
+#include "sim/dynamics.h"
+#include "sim/errors.h"
+
+namespace sl {
+
+const char* IntegratorName(IntegratorKind k) {
+  switch (k) {
+    case IntegratorKind::kSemiImplicitEuler: return "semi_implicit_euler";
+    case IntegratorKind::kRk4: return "rk4";
+    case IntegratorKind::kDopri5: return "dopri5";
+    case IntegratorKind::kRos2: return "ros2";
+  }
+  return "?";
+}
+
+bool ParseIntegratorName(const std::string& name, IntegratorKind* out) {
+  for (IntegratorKind k : {IntegratorKind::kSemiImplicitEuler, IntegratorKind::kRk4,
+                           IntegratorKind::kDopri5, IntegratorKind::kRos2}) {
+    if (name == IntegratorName(k)) {
+      *out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+IntegratorOptions DefaultIntegratorOptions() { return IntegratorOptions{}; }
+
+namespace {
+
+using Vec = Eigen::VectorXd;
+
+// Tangent rate of the stage's position offset xi for body velocities qvel: positions move
+// with v, orientation offsets with dexp^-1(xi, w_B) (RKMK).
+void PositionTangentRate(const Model& m, const Vec& xi, const Vec& qvel, Vec& kq) {
+  for (int b = 0; b < m.nbody(); ++b) {
+    kq.segment<3>(6 * b) = qvel.segment<3>(6 * b);
+    kq.segment<3>(6 * b + 3) = DexpInvRight(xi.segment<3>(6 * b + 3), qvel.segment<3>(6 * b + 3));
+  }
+}
+
+int ActiveContacts(const Data& d) {
+  int n = 0;
+  for (const auto& c : d.contacts) n += c.penetration_m > 0;
+  return n;
+}
+
+// Names the element most likely responsible for a blow-up: the first with a non-finite
+// output, else the one carrying the largest force.
+std::string DiagnoseBlowUp(const Model& m, Data& d) {
+  CalcOutputs(m, d);
+  std::string worst = "body '" + m.bodies[0].name + "'";
+  double worst_f = -1;
+  auto consider = [&](const std::string& what, double f) {
+    if (!std::isfinite(f)) f = INFINITY;
+    if (f > worst_f) {
+      worst_f = f;
+      worst = what;
+    }
+  };
+  for (size_t i = 0; i < m.bushings.size(); ++i)
+    consider("bushing '" + m.bushings[i].name + "'", d.bushings[i].f_F.norm() + d.bushings[i].t_F.norm());
+  for (size_t i = 0; i < m.lines.size(); ++i)
+    consider("line element '" + m.lines[i].name + "'", std::abs(d.lines[i].tension_N));
+  for (size_t i = 0; i < m.contacts.size(); ++i)
+    consider("contact '" + m.contacts[i].name + "'", d.contacts[i].f_W.norm());
+  if (worst_f < 0) {
+    for (int b = 0; b < m.nbody(); ++b)
+      if (!d.qpos.segment<7>(7 * b).allFinite() || !d.qvel.segment<6>(6 * b).allFinite())
+        return "body '" + m.bodies[b].name + "'";
+  }
+  return worst;
+}
+
+void CheckState(const Model& m, const IntegratorOptions& opt, Data& d) {
+  bool bad = !d.qpos.allFinite() || !d.qvel.allFinite();
+  if (!bad) {
+    for (int b = 0; b < m.nbody() && !bad; ++b)
+      bad = d.qvel.segment<3>(6 * b).norm() > opt.max_speed_m_s;
+  }
+  if (!bad) return;
+  const std::string element = DiagnoseBlowUp(m, d);
+  std::ostringstream os;
+  os << "simulation diverged at t = " << d.t_s << " s (non-finite or faster than "
+     << opt.max_speed_m_s << " m/s); largest load in " << element
+     << "; try a smaller step or check the element's stiffness";
+  throw SimulationError(os.str(), d.t_s, element);
+}
+
+// ---------------------------------------------------------------- semi-implicit Euler
+void StepSemiImplicitEuler(const Model& m, Data& d, double h) {
+  auto& s = d.scratch;
+  CalcDerivative(m, d, d.qpos, d.qvel, d.qacc);
+  d.qvel.noalias() += h * d.qacc;
+  s.xi.noalias() = h * d.qvel;
+  IntegratePositions(m, d.qpos, s.xi, s.q1);
+  d.qpos = s.q1;
+}
+
+// ---------------------------------------------------------------- explicit RK (RKMK)
+// Evaluates stage i at q = q0 ⊕ xi, v = v1 (already formed) and stores its tangents.
+void RkStage(const Model& m, Data& d, int i) {
+  auto& s = d.scratch;
+  IntegratePositions(m, s.q0, s.xi, s.q1);
+  CalcDerivative(m, d, s.q1, s.v1, s.kv[i]);
+  PositionTangentRate(m, s.xi, s.v1, s.kq[i]);
+}
+
+void FormStage(Data& d, double h, const double* a, int n) {
+  auto& s = d.scratch;
+  s.xi.setZero();
+  s.v1 = s.v0;
+  for (int j = 0; j < n; ++j) {
+    if (a[j] == 0.0) continue;
+    s.xi.noalias() += (h * a[j]) * s.kq[j];
+    s.v1.noalias() += (h * a[j]) * s.kv[j];
+  }
+}
+
+void StepRk4(const Model& m, Data& d, double h) {
+  auto& s = d.scratch;
+  s.q0 = d.qpos;
+  s.v0 = d.qvel;
+  static constexpr double A[4][3] = {{0, 0, 0}, {0.5, 0, 0}, {0, 0.5, 0}, {0, 0, 1}};
+  static constexpr double B[4] = {1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6};
+  for (int i = 0; i < 4; ++i) {
+    FormStage(d, h, A[i], i);
+    RkStage(m, d, i);
+  }
+  FormStage(d, h, B, 4);
+  IntegratePositions(m, s.q0, s.xi, d.qpos);
+  d.qvel = s.v1;
+}
+
+// Dormand-Prince 5(4). Returns the scaled error norm of the attempted step; the step is
+// applied only when it is <= 1.
+double AttemptDopri5(const Model& m, const IntegratorOptions& opt, Data& d, double h,
+                     bool force_accept = false) {
+  static constexpr double A[7][6] = {
+      {0, 0, 0, 0, 0, 0},
+      {1.0 / 5, 0, 0, 0, 0, 0},
+      {3.0 / 40, 9.0 / 40, 0, 0, 0, 0},
+      {44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0, 0},
+      {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0, 0},
+      {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656, 0},
+      {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}};
+  static constexpr double E[7] = {71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920,
+                                  -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
+  auto& s = d.scratch;
+  s.q0 = d.qpos;
+  s.v0 = d.qvel;
+  // Stage 1 (first same as last: the acceleration at the start is known after a step).
+  if (!s.fsal_valid) CalcDerivative(m, d, s.q0, s.v0, s.kv[6]);
+  s.kv[0] = s.kv[6];
+  s.kq[0] = s.v0;
+  for (int i = 1; i < 7; ++i) {
+    FormStage(d, h, A[i], i);
+    RkStage(m, d, i);
+  }
+  // The 7th stage point is the 5th-order solution: q1 = q0 ⊕ xi, v1.
+  double sum = 0;
+  const int nv = static_cast<int>(s.v0.size());
+  for (int k = 0; k < nv; ++k) {
+    double eq = 0, ev = 0;
+    for (int i = 0; i < 7; ++i) {
+      eq += E[i] * s.kq[i][k];
+      ev += E[i] * s.kv[i][k];
+    }
+    eq *= h;
+    ev *= h;
+    const bool translational = (k % 6) < 3;
+    const double scale_q = opt.atol + opt.rtol * (translational ? std::abs(s.xi[k]) + 1.0 : 1.0);
+    const double scale_v = opt.atol + opt.rtol * std::max(std::abs(s.v0[k]), std::abs(s.v1[k]));
+    sum += (eq / scale_q) * (eq / scale_q) + (ev / scale_v) * (ev / scale_v);
+  }
+  const double err = std::sqrt(sum / (2.0 * nv));
+  if ((err <= 1.0 && std::isfinite(err)) || force_accept) {
+    d.qpos = s.q1;
+    d.qvel = s.v1;
+    s.fsal_valid = true;  // kv[6] holds the acceleration at the new state
+  }
+  return std::isfinite(err) ? err : INFINITY;
+}
+
+// ---------------------------------------------------------------- Rosenbrock W-method ROS2
+constexpr double kRos2Gamma = 1.0 + 0.70710678118654752440;
+
+void UpdateJacobian(const Model& m, Data& d) {
+  auto& s = d.scratch;
+  const int nv = static_cast<int>(d.qvel.size());
+  // Reference acceleration at the step's start; the contact set is then frozen so that no
+  // finite-difference probe switches a contact on or off.
+  CalcDerivative(m, d, d.qpos, d.qvel, s.kv[5]);
+  for (size_t i = 0; i < m.contacts.size(); ++i) {
+    s.contact_mode_saved[i] = d.contact_mode[i];
+    if (d.contact_mode[i] == static_cast<signed char>(ContactMode::kAuto))
+      d.contact_mode[i] = static_cast<signed char>(d.contacts[i].penetration_m > 0 ? ContactMode::kOn : ContactMode::kOff);
+  }
+  s.xi.setZero();
+  for (int j = 0; j < nv; ++j) {
+    const double eps_q = 1e-7;
+    s.xi[j] = eps_q;
+    IntegratePositions(m, d.qpos, s.xi, s.q1);
+    CalcDerivative(m, d, s.q1, d.qvel, s.kv[6]);
+    s.Jq.col(j) = (s.kv[6] - s.kv[5]) / eps_q;
+    s.xi[j] = 0;
+  }
+  s.v1 = d.qvel;
+  for (int j = 0; j < nv; ++j) {
+    const double eps_v = 1e-7 * std::max(1.0, std::abs(d.qvel[j]));
+    s.v1[j] = d.qvel[j] + eps_v;
+    CalcDerivative(m, d, d.qpos, s.v1, s.kv[6]);
+    s.Jv.col(j) = (s.kv[6] - s.kv[5]) / eps_v;
+    s.v1[j] = d.qvel[j];
+  }
+  for (size_t i = 0; i < m.contacts.size(); ++i) d.contact_mode[i] = s.contact_mode_saved[i];
+  s.steps_since_jacobian = 0;
+  s.last_active_contacts = ActiveContacts(d);
+  ++d.jacobian_evaluations;
+}
+
+void FactorIterationMatrix(Data& d, double h) {
+  auto& s = d.scratch;
+  const double gh = kRos2Gamma * h;
+  s.A.setIdentity();
+  s.A.noalias() -= gh * s.Jv;
+  s.A.noalias() -= (gh * gh) * s.Jq;
+  s.lu.compute(s.A);
+  s.factored_step_s = h;
+}
+
+// Solves (I - gamma h J) [kq; kv] = [rq; rv] through the velocity block.
+void SolveW(Data& d, double h, const Vec& rq, const Vec& rv, Vec& kq, Vec& kv) {
+  auto& s = d.scratch;
+  const double gh = kRos2Gamma * h;
+  s.rhs = rv;
+  s.rhs.noalias() += gh * (s.Jq * rq);
+  kv = s.lu.solve(s.rhs);
+  kq = rq;
+  kq.noalias() += gh * kv;
+}
+
+void StepRos2(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
+  auto& s = d.scratch;
+  if (s.steps_since_jacobian >= opt.jacobian_refresh_steps) {
+    UpdateJacobian(m, d);
+    FactorIterationMatrix(d, h);
+  } else if (s.factored_step_s != h) {
+    FactorIterationMatrix(d, h);
+  }
+  s.q0 = d.qpos;
+  s.v0 = d.qvel;
+  // Stage 1: f(y_n).
+  CalcDerivative(m, d, s.q0, s.v0, s.kv[2]);
+  const int contacts_now = ActiveContacts(d);
+  if (contacts_now != s.last_active_contacts) {
+    // Contact set changed: the old Jacobian misses (or wrongly has) a contact's stiffness.
+    UpdateJacobian(m, d);
+    FactorIterationMatrix(d, h);
+    CalcDerivative(m, d, s.q0, s.v0, s.kv[2]);
+  }
+  SolveW(d, h, s.v0, s.kv[2], s.kq[0], s.kv[0]);
+  // Stage 2: f(y_n ⊕ h k1) - 2 k1.
+  s.xi.noalias() = h * s.kq[0];
+  IntegratePositions(m, s.q0, s.xi, s.q1);
+  s.v1 = s.v0;
+  s.v1.noalias() += h * s.kv[0];
+  CalcDerivative(m, d, s.q1, s.v1, s.kv[3]);
+  PositionTangentRate(m, s.xi, s.v1, s.kq[3]);
+  s.kq[3].noalias() -= 2.0 * s.kq[0];
+  s.kv[3].noalias() -= 2.0 * s.kv[0];
+  SolveW(d, h, s.kq[3], s.kv[3], s.kq[1], s.kv[1]);
+  // y_{n+1} = y_n ⊕ h (3/2 k1 + 1/2 k2).
+  s.xi.noalias() = (1.5 * h) * s.kq[0];
+  s.xi.noalias() += (0.5 * h) * s.kq[1];
+  IntegratePositions(m, s.q0, s.xi, d.qpos);
+  d.qvel.noalias() += (1.5 * h) * s.kv[0];
+  d.qvel.noalias() += (0.5 * h) * s.kv[1];
+  ++s.steps_since_jacobian;
+}
+
+void FixedStep(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
+  switch (opt.kind) {
+    case IntegratorKind::kSemiImplicitEuler: StepSemiImplicitEuler(m, d, h); break;
+    case IntegratorKind::kRk4: StepRk4(m, d, h); break;
+    case IntegratorKind::kRos2: StepRos2(m, opt, d, h); break;
+    case IntegratorKind::kDopri5: SL_ASSERT(false); break;
+  }
+  d.t_s += h;
+  ++d.steps;
+  CheckState(m, opt, d);
+}
+
+
+// Penetration of every contact point from positions alone (no forces).
+void ContactGaps(const Model& m, const Eigen::VectorXd& qpos, double* gap) {
+  for (size_t i = 0; i < m.contacts.size(); ++i) {
+    const ContactPoint& c = m.contacts[i];
+    const Vec3 p_WC = p_WB(qpos, c.body) + q_WB(qpos, c.body) * c.p_BC_B;
+    gap[i] = m.terrains[c.terrain]->Query(p_WC).penetration_m;
+  }
+}
+
+// A step of size h from the current state with any method (kDopri5: accepted whatever its
+// error estimate, used only for steps shorter than one just accepted).
+void ForcedStep(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
+  if (opt.kind == IntegratorKind::kDopri5) {
+    d.scratch.fsal_valid = false;  // the stored stage may belong to another attempt
+    AttemptDopri5(m, opt, d, h, /*force_accept=*/true);
+    d.t_s += h;
+    ++d.steps;
+    CheckState(m, opt, d);
+  } else {
+    FixedStep(m, opt, d, h);
+  }
+}
+
+// Saves the state before a step so that LocateOnset can redo it.
+void SaveStepStart(const Model& m, Data& d) {
+  auto& s = d.scratch;
+  ContactGaps(m, d.qpos, s.gap_before.data());
+  s.q_save = d.qpos;
+  s.v_save = d.qvel;
+  s.t_save = d.t_s;
+  s.steps_save = d.steps;
+}
+
+// Whether a contact point that was out at the saved start penetrates beyond the tolerance at
+// the end state qpos.
+bool OnsetCrossed(const Model& m, const IntegratorOptions& opt, Data& d, const Eigen::VectorXd& qpos) {
+  auto& s = d.scratch;
+  ContactGaps(m, qpos, s.gap_after.data());
+  for (size_t i = 0; i < m.contacts.size(); ++i)
+    if (s.gap_before[i] <= 0 && s.gap_after[i] > opt.onset_tolerance_m) return true;
+  return false;
+}
+
+// After a step of size h from the saved start: if a contact point started to penetrate
+// during it, redo it shorter (secant on the penetration) so that it ends with that point in
+// (0, onset_tolerance_m]. Returns the step finally taken.
+double LocateOnset(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
+  auto& s = d.scratch;
+  const int nc = static_cast<int>(m.contacts.size());
+  ContactGaps(m, d.qpos, s.gap_after.data());
+  int hit = -1;
+  double frac = 1.0;
+  for (int i = 0; i < nc; ++i) {
+    if (s.gap_before[i] <= 0 && s.gap_after[i] > opt.onset_tolerance_m) {
+      const double f = -s.gap_before[i] / (s.gap_after[i] - s.gap_before[i]);
+      if (f < frac) { frac = f; hit = i; }
+    }
+  }
+  if (hit < 0) return h;
+  // The redone step must see no contact force from the points that were out at its start,
+  // even where a stage's trial state already penetrates: it ends at the onset.
+  for (int i = 0; i < nc; ++i)
+    if (s.gap_before[i] <= 0) d.contact_mode[i] = static_cast<signed char>(ContactMode::kOff);
+  double lo = 0, hi = h, g_lo = s.gap_before[hit], g_hi = s.gap_after[hit];
+  double tau = h;
+  const double target = 0.5 * opt.onset_tolerance_m;
+  for (int it = 0; it < 30; ++it) {
+    // Secant towards gap = target, kept inside the bracket.
+    const double f = std::clamp((target - g_lo) / (g_hi - g_lo), 0.02, 0.98);
+    tau = lo + (hi - lo) * f;
+    d.qpos = s.q_save;
+    d.qvel = s.v_save;
+    d.t_s = s.t_save;
+    d.steps = s.steps_save;
+    ForcedStep(m, opt, d, tau);
+    ContactGaps(m, d.qpos, s.gap_after.data());
+    // An earlier onset of another point inside the redone step takes over the search.
+    for (int i = 0; i < nc; ++i) {
+      if (i != hit && s.gap_before[i] <= 0 && s.gap_after[i] > opt.onset_tolerance_m) {
+        hit = i;
+        lo = 0;
+        g_lo = s.gap_before[i];
+        hi = tau;
+        g_hi = s.gap_after[i];
+      }
+    }
+    const double g = s.gap_after[hit];
+    if (g > 0 && g <= opt.onset_tolerance_m) break;
+    if (g <= 0) { lo = tau; g_lo = g; } else { hi = tau; g_hi = g; }
+    if (hi - lo < 1e-13) break;
+  }
+  for (auto& mode : d.contact_mode) mode = static_cast<signed char>(ContactMode::kAuto);
+  // Another point that crossed earlier within tau is caught by the next step.
+  d.t_s = s.t_save + tau;
+  d.scratch.fsal_valid = false;
+  return tau;
+}
+
+}  // namespace
+
+void StepOnce(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
+  if (opt.kind == IntegratorKind::kDopri5) {
+    if (AttemptDopri5(m, opt, d, h) <= 1.0) {
+      d.t_s += h;
+      ++d.steps;
+    }
+    CheckState(m, opt, d);
+    return;
+  }
+  FixedStep(m, opt, d, h);
+}
+
+void Advance(const Model& m, const IntegratorOptions& opt, Data& d, double t_end, StepObserver obs) {
+  SL_ASSERT(opt.step_s > 0);
+  if (!(t_end > d.t_s)) return;
+  auto notify = [&] {
+    if (obs.fn) obs.fn(m, d, obs.user);
+  };
+  if (opt.kind != IntegratorKind::kDopri5) {
+    // Equal steps no larger than step_s that land exactly on t_end; a step that crosses a
+    // contact onset is shortened to end just after it.
+    const double span = t_end - d.t_s;
+    const long n = std::max(1L, static_cast<long>(std::ceil(span / opt.step_s - 1e-9)));
+    const double h_nominal = span / static_cast<double>(n);
+    const bool locate = opt.locate_contact_onsets && !m.contacts.empty();
+    while (d.t_s < t_end) {
+      const double remaining = t_end - d.t_s;
+      const bool last = remaining <= h_nominal * (1 + 1e-9);
+      double h = last ? remaining : h_nominal;
+      if (locate) SaveStepStart(m, d);
+      FixedStep(m, opt, d, h);
+      if (locate) h = LocateOnset(m, opt, d, h);
+      d.t_s = (last && h == remaining) ? t_end : d.t_s;
+      notify();
+    }
+    return;
+  }
+  auto& s = d.scratch;
+  s.fsal_valid = false;  // controls may have changed since the last call
+  const bool locate = opt.locate_contact_onsets && !m.contacts.empty();
+  double h = s.h_next_s > 0 ? s.h_next_s : opt.step_s;
+  double h_accepted = 0;  // last accepted step (s)
+  while (d.t_s < t_end) {
+    const double remaining = t_end - d.t_s;
+    const bool last = h >= remaining;
+    double h_try = last ? remaining : h;
+    if (locate) SaveStepStart(m, d);
+    const double err = AttemptDopri5(m, opt, d, h_try);
+    if (locate && OnsetCrossed(m, opt, d, s.q1)) {
+      double frac = 1.0;
+      for (size_t i = 0; i < m.contacts.size(); ++i)
+        if (s.gap_before[i] <= 0 && s.gap_after[i] > opt.onset_tolerance_m)
+          frac = std::min(frac, -s.gap_before[i] / (s.gap_after[i] - s.gap_before[i]));
+      if (err <= 1.0 || frac * h_try <= h_accepted) {
+        // The motion up to the touchdown is smooth and no longer than a step already
+        // accepted: end the step exactly there.
+        d.qpos = s.q1;  // the attempted end state brackets the search
+        LocateOnset(m, opt, d, h_try);
+        h_accepted = 0;  // the force jump starts new dynamics: no step is known good yet
+        notify();
+        continue;
+      }
+      // Rejected across a distant touchdown: stop short of it first.
+      ++d.rejected_steps;
+      s.fsal_valid = false;
+      d.qpos = s.q_save;
+      d.qvel = s.v_save;
+      h = std::max(opt.min_step_s, 0.99 * frac * h_try);
+      continue;
+    }
+    const double factor = err == 0 ? 5.0 : std::clamp(0.9 * std::pow(err, -0.2), 0.2, 5.0);
+    if (err <= 1.0) {
+      d.t_s = last ? t_end : d.t_s + h_try;
+      ++d.steps;
+      CheckState(m, opt, d);
+      notify();
+      h_accepted = h_try;
+      h = std::min(opt.max_step_s, h_try * factor);
+      if (!last) s.h_next_s = h;
+    } else {
+      ++d.rejected_steps;
+      s.fsal_valid = false;  // kv[6] now holds a rejected stage
+      h = h_try * factor;
+      if (h < opt.min_step_s) {
+        const std::string element = DiagnoseBlowUp(m, d);
+        std::ostringstream os;
+        os << "adaptive step fell below " << opt.min_step_s << " s at t = " << d.t_s
+           << " s; largest load in " << element;
+        throw SimulationError(os.str(), d.t_s, element);
+      }
+    }
+  }
+}
+
+}  // namespace sl
