@@ -14,6 +14,8 @@ Data MakeData(const Model& model) {
   d.line_control_N = Eigen::VectorXd::Zero(nl);
   d.line_rest_length_m.resize(nl);
   for (int i = 0; i < nl; ++i) d.line_rest_length_m[i] = model.lines[i].rest_length_m;
+  d.body_force_W.assign(nb, Vec3::Zero());
+  d.body_torque_W.assign(nb, Vec3::Zero());
   d.contact_mode.assign(model.contacts.size(), -1);
   d.kin.assign(nb + 1, BodyKinematics{Vec3::Zero(), Quat::Identity(), Mat3::Identity(), Vec3::Zero(),
                                    Vec3::Zero()});

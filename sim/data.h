@@ -56,6 +56,8 @@ struct Data {
   // ---- controls (set by a controller before each step, held over the step) --------------
   Eigen::VectorXd line_control_N;     ///< actuator tension u >= 0 of each line element
   Eigen::VectorXd line_rest_length_m; ///< current rest length of each line element
+  std::vector<Vec3> body_force_W;     ///< external/actuator force at each COM (N), world
+  std::vector<Vec3> body_torque_W;    ///< external/actuator torque on each body (N·m), world
   std::vector<signed char> contact_mode;  ///< ContactMode per contact; kAuto except inside an integrator
 
   // ---- kinematics stage (CalcKinematics) ----------------------------------------------

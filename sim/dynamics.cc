@@ -22,12 +22,12 @@ void CalcKinematics(const Model& m, Data& d, const Eigen::VectorXd& qpos, const 
 }
 
 void CalcForces(const Model& m, Data& d) {
-  // gravity (the world slot only collects reactions and is cleared)
+  // gravity and actuator wrenches set by a controller (the world slot only collects reactions and is cleared)
   d.f_B_W[m.nbody()].setZero();
   d.tau_B_W[m.nbody()].setZero();
   for (int b = 0; b < m.nbody(); ++b) {
-    d.f_B_W[b] = m.bodies[b].mass_kg * m.gravity_W;
-    d.tau_B_W[b].setZero();
+    d.f_B_W[b] = m.bodies[b].mass_kg * m.gravity_W + d.body_force_W[b];
+    d.tau_B_W[b] = d.body_torque_W[b];
   }
   // bushings
   for (size_t i = 0; i < m.bushings.size(); ++i) {

@@ -1,6 +1,7 @@
 // The derivative of the state, as named stages:
 //   CalcKinematics    poses and velocities of the bodies in W
-//   CalcForces        gravity, bushings, line elements, contacts -> net force per body
+//   CalcForces        gravity, controller wrenches, bushings, line elements, contacts
+//                     -> net force per body
 //   CalcAccelerations Newton-Euler with the gyroscopic term
 #pragma once
 

@@ -1,0 +1,54 @@
+// Gait and posture control of the running model (forward dynamics, nothing prescribed):
+// - each leg alternates stance and swing, detected from its ground force;
+// - swing: a servo places the foot for touchdown (Raibert: half the contact length ahead of
+//   the hip plus a speed correction plus the scenario's overstride), the leg shortens for
+//   clearance (knee flexion) and re-extends before touchdown, the foot is pitched for the
+//   scenario's foot strike;
+// - stance: the leg spring carries the body; after mid-stance its rest length grows by the
+//   thrust that keeps the step period at the cadence; the hip holds the pelvis at the
+//   scenario's tilt (torque through the leg strut into the ground);
+// - trunk: erector spinae, multifidus, rectus abdominis, obliques and psoas hold the upper
+//   trunk at its lean on the pelvis, on top of a co-contraction set by core_strength. Their
+//   tensions are line-element controls, so they load the discs.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "models/running_model.h"
+#include "sim/data.h"
+
+namespace sl {
+
+struct GaitEvent {
+  int side;        ///< 0 left, 1 right
+  bool touchdown;  ///< false: toe-off
+  double t_s;
+};
+
+struct GaitState {
+  struct Leg {
+    bool stance = false;
+    double t_touchdown_s = -1e3, t_toeoff_s = -1e3;  ///< last events (s)
+    Vec3 p_toeoff_rel_W = Vec3::Zero();  ///< ankle relative to the hip at toe-off (m)
+    double unloaded_since_s = -1;  ///< start of the current unloaded interval in stance (s)
+  };
+  std::array<Leg, 2> leg;
+  double thrust_m = 0.02;         ///< stance leg lengthening after mid-stance
+  double placement_offset_m = 0;  ///< integral speed correction of the foot placement
+  double contact_time_s = 0.24;   ///< last measured contact time
+  double last_touchdown_s = -1;
+  double x_last_touchdown_m = 0;
+  int steps = 0;
+  std::vector<GaitEvent> events;
+};
+
+/// Sets every control in data for the current state (line tensions, rest lengths, body
+/// wrenches) and updates the gait state (events, regulators).
+void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs);
+
+/// Places the model at the apex of a flight phase running at the scenario's speed, right
+/// foot ready to land, left foot in mid-swing.
+void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs);
+
+}  // namespace sl

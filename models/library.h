@@ -1,0 +1,92 @@
+// The parameter library of the running model, read from models/data/*.yaml: body and spine
+// (runner.yaml), surfaces (surfaces.yaml) and shoes (shoes.yaml). SI units; each number's
+// source is documented next to it in the YAML files.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sl {
+
+struct SurfaceSpec {
+  std::string name;
+  double stiffness_N_m = 0;
+  double damping_ratio = 0;
+  double camber_deg = 0;
+  double roughness_m = 0;
+  double roughness_wavelength_m = 0.4;
+};
+
+struct ShoeSpec {
+  std::string name;
+  double secant_stiffness_N_m = 0;  ///< heel F/d at the reference force
+  double exponent = 1.5;
+  double damping = 0;               ///< N·s/m^(q+1)
+  double damping_exponent = 0.73;
+  double forefoot_stiffness_factor = 1.5;
+  double mass_kg = 0;
+  double wear_km = 0;               ///< default wear of the preset
+};
+
+/// Every number of runner.yaml, already converted to SI and radians.
+struct RunnerParams {
+  double ref_mass_kg = 70, ref_height_m = 1.75;
+  // segments
+  double hat_mass_kg, hat_com_above_t12l1_m, hat_com_anterior_m;
+  std::array<double, 3> hat_inertia;
+  double pelvis_mass_kg, pelvis_com_above_hips_m, pelvis_com_posterior_m;
+  std::array<double, 3> pelvis_inertia;
+  std::array<double, 5> vertebra_mass_kg;               ///< L5, L4, L3, L2, L1
+  std::array<std::array<double, 3>, 5> vertebra_inertia;
+  double vertebra_com_anterior_m;
+  double leg_mass_kg, lower_mass_fraction, thigh_com_below_hip_m;
+  std::array<double, 3> thigh_inertia, foot_inertia;
+  double hip_width_m, leg_length_m, ankle_height_m, heel_behind_ankle_m, forefoot_ahead_of_ankle_m, forefoot_width_m;
+  // spine
+  double l5s1_above_hips_m, l5s1_posterior_of_hips_m;
+  std::array<double, 5> disc_spacing_m;
+  std::array<std::string, 6> levels;
+  std::array<double, 6> segmental_lordosis_rad, flexion_distribution;
+  double running_lordosis_factor, sacral_slope_standing_rad, reference_pelvic_tilt_rad, thoracic_offset_rad;
+  std::array<double, 6> disc_axial_stiffness_N_m;
+  double disc_axial_damping_Ns_m, disc_shear_stiffness_N_m, disc_shear_damping_Ns_m;
+  double disc_flex_ext_Nm_rad, disc_lat_bend_Nm_rad, disc_axial_rot_Nm_rad, disc_rot_damping_Nms_rad;
+  double disc_tension_ratio;
+  std::array<double, 3> disc_preload_N, disc_preload_factor;
+  double active_stiffness_per_core;
+  // muscles
+  double es_arm_m, es_lateral_m, mf_arm_m, ra_arm_m, obl_anterior_m, obl_lateral_m, psoas_anterior_m,
+      psoas_lateral_m, muscle_stiffness_N_m, muscle_damping_Ns_m;
+  // legs
+  double leg_dimensionless_stiffness, leg_damping_ratio, step_width_m;
+  // control
+  std::map<std::string, double> control;  ///< control.* gains by name (SI; *_deg keys in rad)
+  std::map<std::string, double> strike_pitch_rad;  ///< by foot-strike name
+
+  double Control(const std::string& key) const;
+};
+
+struct Library {
+  RunnerParams runner;
+  std::map<std::string, SurfaceSpec> surfaces;
+  std::map<std::string, ShoeSpec> shoes;
+  double shoe_reference_force_N = 1500;
+  double wear_stiffening_per_500km = 0.44;
+  /// Files read, with their SHA-256 (provenance for results files).
+  std::vector<std::pair<std::string, std::string>> files;
+};
+
+/// Reads runner.yaml, surfaces.yaml and shoes.yaml from dir; throws InputError naming the
+/// file, line, key and value of any problem.
+Library LoadLibrary(const std::string& dir);
+
+/// The folder of the bundled data files (models/data in the source tree, set by CMake), or
+/// STRIDELOAD_MODELS_DIR.
+std::string DefaultModelsDir();
+
+/// Secant heel stiffness of a shoe after wear_km of use (N/m).
+double WornShoeStiffness(const Library& lib, const ShoeSpec& shoe, double wear_km);
+
+}  // namespace sl

@@ -1,0 +1,86 @@
+// The running model: pelvis (with the thighs), L5..L1, upper trunk (HAT) and two spring-mass
+// legs with a lower mass at each ankle, built from the parameter library and a scenario.
+// Every scenario factor enters through its mechanism: lean and pelvic tilt set the posture
+// and the disc orientations (Legaye: SS moves with the pelvis), shoe and surface set the
+// series layers at each contact point, the leg stiffness adapts to them (Ferris 1999),
+// camber tilts the ground, an uneven trail is a seeded height field.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/library.h"
+#include "models/scenario.h"
+#include "sim/model.h"
+
+namespace sl {
+
+enum class MuscleGroup { kErectorSpinae, kMultifidus, kRectusAbdominis, kObliques, kPsoas };
+const char* MuscleGroupName(MuscleGroup g);
+
+struct MuscleInfo {
+  int line = -1;           ///< index in Model::lines
+  MuscleGroup group;
+  int side = 0;            ///< +1 left, -1 right, 0 midline
+  double moment_arm_m = 0; ///< sagittal moment arm at L5/S1 in the built posture
+};
+
+/// Controller gains and set points (runner.yaml control.*, SI units).
+struct ControlGains {
+  double speed_gain_s, lateral_gain_s, swing_stiffness_N_m, swing_damping_Ns_m;
+  double pelvis_pitch_k, pelvis_pitch_c, pelvis_roll_k, pelvis_roll_c, pelvis_yaw_k, pelvis_yaw_c;
+  double trunk_pitch_k, trunk_pitch_c, trunk_roll_k, trunk_roll_c;  ///< already x core_strength
+  double co_contraction_N;                                          ///< already x core_strength
+  double foot_flight_k, foot_flight_c, ankle_stance_k, ankle_stance_c;
+  double thrust_gain, touchdown_sink_speed_m_s;
+  double swing_clearance_m;         ///< leg shortening in mid-swing (knee flexion)
+  double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
+  double step_width_m;
+};
+
+struct RunningModel {
+  std::shared_ptr<const Model> model;
+  Scenario scenario;
+  // bodies
+  BodyIndex pelvis = -1, hat = -1;
+  std::array<BodyIndex, 5> vertebra{};  ///< L5, L4, L3, L2, L1
+  std::array<BodyIndex, 2> foot{};      ///< 0 left, 1 right
+  // elements
+  std::array<int, 6> level_bushing{};   ///< L5_S1 .. T12_L1
+  std::array<std::string, 6> level_names;
+  std::array<int, 2> leg_line{};        ///< hip -> ankle spring of each leg
+  /// [side][heel, forefoot medial, forefoot lateral]: the forefoot pair gives the foot its width.
+  std::array<std::array<int, 3>, 2> foot_contacts{};
+  std::vector<MuscleInfo> muscles;
+  ControlGains gains;
+  double oblique_lateral_arm_m = 0.12;
+  // geometry (body frames)
+  std::array<Vec3, 2> p_PHip_P;         ///< hip joint centres in the pelvis frame
+  Quat q_WP_target;                     ///< pelvis orientation at the scenario's tilt
+  Quat q_PH_neutral;                    ///< HAT orientation relative to the pelvis at the scenario's lean
+  // derived numbers (SI)
+  double body_weight_N = 0;
+  double leg_stiffness_N_m = 0;         ///< after surface/shoe adaptation
+  double leg_rest_length_m = 0;         ///< hip to ankle
+  double hip_height_m = 0;              ///< standing hip height
+  double lower_mass_kg = 0;
+  double step_period_s = 0;             ///< 60 / cadence
+  double strike_pitch_rad = 0;          ///< foot sole angle at touchdown, toe up positive
+  double shoe_heel_secant_N_m = 0;
+  double surface_stiffness_N_m = 0;
+  double camber_rad = 0;
+  double sacral_slope_rad = 0;
+  double lumbar_lordosis_rad = 0;
+  std::array<double, 6> disc_angle_rad{};  ///< forward tilt of each disc normal from vertical
+  /// Initial pose of every body at the built posture (hips at the origin's height).
+  std::vector<Vec3> p_WB0;
+  std::vector<Quat> q_WB0;
+};
+
+/// Builds and validates the model; throws InputError for unknown surface or shoe names or
+/// parameters out of range.
+RunningModel BuildRunningModel(const Library& lib, const Scenario& scenario);
+
+}  // namespace sl

@@ -1,0 +1,302 @@
+#include "models/running_sim.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/dynamics.h"
+#include "sim/errors.h"
+
+namespace sl {
+namespace {
+
+// Load on one level in the disc frame, as the superior body applies it: compression,
+// AP shear (anterior +), lateral shear (left +); moments flexion (+), lateral bending, torsion.
+Vec3 DiscForce(const BushingOutput& o) { return Vec3(o.f_F.z(), -o.f_F.x(), -o.f_F.y()); }
+Vec3 DiscMoment(const BushingOutput& o) { return Vec3(-o.t_F.y(), -o.t_F.x(), -o.t_F.z()); }
+
+struct Accumulator {
+  std::vector<double> v;
+  void Add(double x) { v.push_back(x); }
+  Stat Get() const {
+    Stat s;
+    s.count = static_cast<int>(v.size());
+    if (v.empty()) return s;
+    double sum = 0;
+    for (double x : v) sum += x;
+    s.mean = sum / v.size();
+    double ss = 0;
+    for (double x : v) ss += (x - s.mean) * (x - s.mean);
+    s.sd = v.size() > 1 ? std::sqrt(ss / (v.size() - 1)) : 0.0;
+    return s;
+  }
+};
+
+struct SideAcc {
+  Accumulator impact, active, rate, contact, braking, propulsive;
+  int with_impact = 0, n = 0;
+  SideMetrics Get() const {
+    SideMetrics m;
+    m.impact_peak_bw = impact.Get();
+    m.active_peak_bw = active.Get();
+    m.loading_rate_bw_s = rate.Get();
+    m.contact_time_s = contact.Get();
+    m.braking_peak_bw = braking.Get();
+    m.propulsive_peak_bw = propulsive.Get();
+    m.impact_peak_fraction = n ? static_cast<double>(with_impact) / n : 0.0;
+    return m;
+  }
+};
+
+// High-rate record used for the metrics (every control period).
+struct Trace {
+  std::vector<double> t;
+  std::array<std::vector<Vec3>, 2> grf;
+  std::array<std::vector<Vec3>, 6> force, moment;
+};
+
+// Vertical GRF descriptors of one stance, in BW and s. Returns false if the stance is too
+// short to analyse.
+struct StanceMetrics {
+  bool has_impact = false;
+  double impact = 0, active = 0, rate = 0, contact = 0, braking = 0, propulsive = 0;
+};
+
+StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, double bw) {
+  StanceMetrics m;
+  m.contact = tr.t[i1] - tr.t[i0];
+  size_t ia = i0;
+  for (size_t i = i0; i <= i1; ++i) {
+    if (tr.grf[side][i].z() > tr.grf[side][ia].z()) ia = i;
+    m.braking = std::max(m.braking, -tr.grf[side][i].x() / bw);
+    m.propulsive = std::max(m.propulsive, tr.grf[side][i].x() / bw);
+  }
+  m.active = tr.grf[side][ia].z() / bw;
+  // A distinct impact peak: a local maximum before the active peak, within 60 ms of
+  // touchdown, followed by a dip of at least 0.05 BW before the active peak.
+  for (size_t i = i0 + 1; i < ia; ++i) {
+    const double f = tr.grf[side][i].z();
+    if (tr.t[i] - tr.t[i0] > 0.06) break;
+    if (f >= tr.grf[side][i - 1].z() && f > tr.grf[side][i + 1].z()) {
+      double dip = f;
+      for (size_t j = i; j <= ia; ++j) dip = std::min(dip, tr.grf[side][j].z());
+      if ((f - dip) / bw >= 0.05) {
+        m.has_impact = true;
+        m.impact = f / bw;
+        break;
+      }
+    }
+  }
+  // Average vertical loading rate between 20 % and 80 % of the impact peak (Milner 2006);
+  // without an impact peak, of the force at 13 % of stance (Blackmore 2016 convention).
+  double ref = m.impact * bw;
+  if (!m.has_impact) {
+    const double t13 = tr.t[i0] + 0.13 * m.contact;
+    size_t k = i0;
+    while (k < i1 && tr.t[k] < t13) ++k;
+    ref = tr.grf[side][k].z();
+  }
+  double t20 = -1, t80 = -1;
+  for (size_t i = i0 + 1; i <= i1; ++i) {
+    const double f0 = tr.grf[side][i - 1].z(), f1 = tr.grf[side][i].z();
+    auto cross = [&](double level) { return tr.t[i - 1] + (level - f0) / (f1 - f0) * (tr.t[i] - tr.t[i - 1]); };
+    if (t20 < 0 && f1 >= 0.2 * ref && f0 < 0.2 * ref) t20 = cross(0.2 * ref);
+    if (t80 < 0 && f1 >= 0.8 * ref && f0 < 0.8 * ref) {
+      t80 = cross(0.8 * ref);
+      break;
+    }
+  }
+  if (t20 >= 0 && t80 > t20) m.rate = 0.6 * ref / bw / (t80 - t20);
+  return m;
+}
+
+void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<GaitEvent>& ev, Metrics& out) {
+  const double bw = rm.body_weight_N;
+  const Scenario& sc = rm.scenario;
+  std::vector<const GaitEvent*> tds;
+  for (const auto& e : ev)
+    if (e.touchdown) tds.push_back(&e);
+  const size_t first = static_cast<size_t>(2 * sc.warmup_strides);
+  SideAcc side_acc[2], both;
+  std::array<Accumulator, 6> comp, ap, lat, mflex, mlat, mtor;
+  Accumulator comp_max, damage, l5_comp_N;
+  auto index_at = [&](double t) {
+    return static_cast<size_t>(std::lower_bound(tr.t.begin(), tr.t.end(), t) - tr.t.begin());
+  };
+  double t_first = -1, t_last = -1;
+  for (size_t k = first; k + 1 < tds.size(); ++k) {
+    const GaitEvent& td = *tds[k];
+    const double t_next = tds[k + 1]->t_s;
+    double t_off = -1;
+    for (const auto& e : ev)
+      if (!e.touchdown && e.side == td.side && e.t_s > td.t_s) {
+        t_off = e.t_s;
+        break;
+      }
+    if (t_off < 0) break;
+    // The stance as the force plate sees it: from the first to the last sample with load.
+    size_t i0 = index_at(td.t_s), i1 = std::min(index_at(t_off), tr.t.size() - 1);
+    while (i0 > 0 && tr.grf[td.side][i0 - 1].z() > 1.0) --i0;
+    while (i1 + 1 < tr.t.size() && tr.grf[td.side][i1 + 1].z() > 1.0) ++i1;
+    const size_t in = std::min(index_at(t_next), tr.t.size() - 1);
+    if (i1 <= i0 + 4) continue;
+    const StanceMetrics m = AnalyseStance(tr, td.side, i0, i1, bw);
+    for (SideAcc* a : {&side_acc[td.side], &both}) {
+      ++a->n;
+      if (m.has_impact) {
+        ++a->with_impact;
+        a->impact.Add(m.impact);
+      }
+      a->active.Add(m.active);
+      if (m.rate > 0) a->rate.Add(m.rate);
+      a->contact.Add(m.contact);
+      a->braking.Add(m.braking);
+      a->propulsive.Add(m.propulsive);
+    }
+    // Lumbar peaks over the step (touchdown to the next touchdown).
+    double cmax = 0;
+    for (int l = 0; l < 6; ++l) {
+      double c = 0, a = 0, la = 0, f = 0, lb = 0, to = 0;
+      for (size_t i = i0; i < in; ++i) {
+        c = std::max(c, tr.force[l][i].x());
+        a = std::max(a, std::abs(tr.force[l][i].y()));
+        la = std::max(la, std::abs(tr.force[l][i].z()));
+        f = std::max(f, std::abs(tr.moment[l][i].x()));
+        lb = std::max(lb, std::abs(tr.moment[l][i].y()));
+        to = std::max(to, std::abs(tr.moment[l][i].z()));
+      }
+      comp[l].Add(c / bw);
+      ap[l].Add(a / bw);
+      lat[l].Add(la / bw);
+      mflex[l].Add(f / bw);
+      mlat[l].Add(lb / bw);
+      mtor[l].Add(to / bw);
+      cmax = std::max(cmax, c / bw);
+      if (l == 0) {
+        // LiFFT (Gallagher 2017): cycles to failure N = 902,416 exp(-0.162 PLM), PLM in N·m.
+        damage.Add(1.0 / (902416.0 * std::exp(-0.162 * f)));
+        l5_comp_N.Add(c);
+      }
+    }
+    comp_max.Add(cmax);
+    if (t_first < 0) t_first = td.t_s;
+    t_last = t_next;
+    ++out.steps;
+  }
+  out.both = both.Get();
+  out.left = side_acc[0].Get();
+  out.right = side_acc[1].Get();
+  for (int l = 0; l < 6; ++l) {
+    out.peak_compression_bw[l] = comp[l].Get();
+    out.peak_ap_shear_bw[l] = ap[l].Get();
+    out.peak_lateral_shear_bw[l] = lat[l].Get();
+    out.peak_flexion_moment_bw_m[l] = mflex[l].Get();
+    out.peak_lateral_moment_bw_m[l] = mlat[l].Get();
+    out.peak_torsion_moment_bw_m[l] = mtor[l].Get();
+  }
+  out.peak_compression_bw_max = comp_max.Get();
+  if (out.steps > 0 && t_last > t_first) {
+    const size_t a = index_at(t_first), b = std::min(index_at(t_last), tr.t.size() - 1);
+    (void)a;
+    (void)b;
+    out.cadence_steps_min = 60.0 * out.steps / (t_last - t_first);
+  }
+  out.mean_speed_m_s = sc.speed_m_s;
+  const double step_length = out.cadence_steps_min > 0 ? out.mean_speed_m_s * 60.0 / out.cadence_steps_min : 0;
+  out.steps_per_km = step_length > 0 ? 1000.0 / step_length : 0;
+  out.lumbar_damage_index_per_km = out.steps_per_km * damage.Get().mean;
+  out.lumbar_damage_index_per_week = out.lumbar_damage_index_per_km * sc.weekly_km;
+  out.peak_compression_ratio_ultimate = l5_comp_N.Get().mean / 5000.0;  // Dortmund, 30-year-old male (R)
+}
+
+}  // namespace
+
+RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) {
+  const Model& m = *rm.model;
+  const Scenario& sc = rm.scenario;
+  RunResult res;
+  Data d = MakeData(m);
+  GaitState gs;
+  SetInitialRunningState(rm, d, gs);
+  const int steps_needed = 2 * (sc.warmup_strides + sc.strides) + 1;
+  const double t_max = 1.6 * steps_needed * rm.step_period_s + 1.0;
+  const double dt = opt.control_period_s;
+  const double out_dt = 1.0 / sc.output_rate_hz;
+  double next_out = 0;
+  Trace tr;
+  const size_t nticks = static_cast<size_t>(t_max / dt) + 2;
+  tr.t.reserve(nticks);
+  TimeSeries& ts = res.series;
+  ts.muscle_tension.assign(rm.muscles.size(), {});
+  ts.body_position.assign(m.nbody(), {});
+  ts.body_orientation.assign(m.nbody(), {});
+  Vec3 v_pelvis_prev = v_WB_W(d.qvel, rm.pelvis), v_hat_prev = v_WB_W(d.qvel, rm.hat);
+  try {
+    while (gs.steps < steps_needed && d.t_s < t_max) {
+      CalcOutputs(m, d);
+      UpdateControl(rm, d, gs);
+      CalcOutputs(m, d);  // outputs with the controls that act over the next period
+      Vec3 grf[2] = {Vec3::Zero(), Vec3::Zero()};
+      for (int s = 0; s < 2; ++s)
+        for (int c : rm.foot_contacts[s]) grf[s] += d.contacts[c].f_W;
+      tr.t.push_back(d.t_s);
+      for (int s = 0; s < 2; ++s) tr.grf[s].push_back(grf[s]);
+      for (int l = 0; l < 6; ++l) {
+        tr.force[l].push_back(DiscForce(d.bushings[rm.level_bushing[l]]));
+        tr.moment[l].push_back(DiscMoment(d.bushings[rm.level_bushing[l]]));
+      }
+      if (opt.keep_series && d.t_s >= next_out - 1e-12) {
+        next_out += out_dt;
+        ts.time_s.push_back(d.t_s);
+        for (int s = 0; s < 2; ++s) {
+          ts.grf_W[s].push_back(grf[s]);
+          double shoe = 0, surf = 0;
+          for (int c : rm.foot_contacts[s]) {
+            shoe = std::max(shoe, d.contacts[c].layer_deflection_m[0]);
+            surf = std::max(surf, d.contacts[c].layer_deflection_m[1]);
+          }
+          ts.shoe_deflection_m[s].push_back(shoe);
+          ts.surface_deflection_m[s].push_back(surf);
+        }
+        for (int l = 0; l < 6; ++l) {
+          ts.joint_force[l].push_back(tr.force[l].back());
+          ts.joint_moment[l].push_back(tr.moment[l].back());
+        }
+        for (size_t k = 0; k < rm.muscles.size(); ++k) ts.muscle_tension[k].push_back(d.lines[rm.muscles[k].line].tension_N);
+        for (int b = 0; b < m.nbody(); ++b) {
+          ts.body_position[b].push_back(p_WB(d.qpos, b));
+          ts.body_orientation[b].push_back(q_WB(d.qpos, b));
+        }
+        ts.pelvis_acc_W.push_back(d.qacc.segment<3>(6 * rm.pelvis));
+        ts.hat_acc_W.push_back(d.qacc.segment<3>(6 * rm.hat));
+      }
+      const double z_pelvis = p_WB(d.qpos, rm.pelvis).z();
+      if (z_pelvis < 0.5 * rm.hip_height_m) {
+        res.status = "failed";
+        res.reason = "the runner fell (pelvis below half the hip height) at t = " + std::to_string(d.t_s) + " s";
+        break;
+      }
+      Advance(m, opt.integrator, d, d.t_s + dt);
+    }
+    if (res.status == "ok" && gs.steps < steps_needed) {
+      res.status = "failed";
+      res.reason = "the controller did not reach " + std::to_string(steps_needed) + " steps within " +
+                   std::to_string(t_max) + " s (only " + std::to_string(gs.steps) + ")";
+    }
+  } catch (const SimulationError& e) {
+    res.status = "failed";
+    res.reason = e.what();
+  }
+  (void)v_pelvis_prev;
+  (void)v_hat_prev;
+  res.events = gs.events;
+  res.simulated_s = d.t_s;
+  res.steps = d.steps;
+  ComputeMetrics(rm, tr, res.events, res.metrics);
+  if (res.status == "ok" && res.metrics.steps == 0) {
+    res.status = "failed";
+    res.reason = "no steady-state step could be measured";
+  }
+  return res;
+}
+
+}  // namespace sl

@@ -1,0 +1,73 @@
+// Simulating one running scenario: the model, its controller, the sampled outputs and the
+// per-step metrics (averaged over the steady-state steps after the warm-up).
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "models/gait_controller.h"
+#include "models/running_model.h"
+#include "sim/integrator.h"
+
+namespace sl {
+
+/// Mean and standard deviation across steady-state steps (NaN-free: count 0 -> 0, 0).
+struct Stat {
+  double mean = 0, sd = 0;
+  int count = 0;
+};
+
+struct SideMetrics {
+  Stat impact_peak_bw, active_peak_bw, loading_rate_bw_s, contact_time_s, braking_peak_bw, propulsive_peak_bw;
+  double impact_peak_fraction = 0;  ///< share of steps with a distinct impact peak
+};
+
+struct Metrics {
+  int steps = 0;                              ///< steady-state steps measured
+  SideMetrics both, left, right;
+  std::array<Stat, 6> peak_compression_bw;   ///< per level, L5_S1 .. T12_L1
+  std::array<Stat, 6> peak_ap_shear_bw, peak_lateral_shear_bw;
+  std::array<Stat, 6> peak_flexion_moment_bw_m, peak_lateral_moment_bw_m, peak_torsion_moment_bw_m;
+  Stat peak_compression_bw_max;              ///< max over levels, per step
+  double steps_per_km = 0;
+  double lumbar_damage_index_per_km = 0;     ///< LiFFT-style cumulative damage index (not a diagnosis)
+  double lumbar_damage_index_per_week = 0;
+  double peak_compression_ratio_ultimate = 0;  ///< mean peak L5/S1 compression / 5 kN reference strength
+  double mean_speed_m_s = 0, cadence_steps_min = 0;
+};
+
+/// Time series sampled at the scenario's output rate.
+struct TimeSeries {
+  std::vector<double> time_s;
+  std::array<std::vector<Vec3>, 2> grf_W;          ///< left, right (N)
+  std::array<std::vector<Vec3>, 6> joint_force;    ///< per level: compression, AP shear, lateral shear (N)
+  std::array<std::vector<Vec3>, 6> joint_moment;   ///< flexion(+)/extension, lateral bending, torsion (N·m)
+  std::vector<std::vector<double>> muscle_tension; ///< [muscle][sample] (N)
+  std::vector<std::vector<Vec3>> body_position;    ///< [body][sample] (m)
+  std::vector<std::vector<Quat>> body_orientation; ///< [body][sample]
+  std::vector<Vec3> pelvis_acc_W, hat_acc_W;        ///< (m/s²)
+  std::array<std::vector<double>, 2> shoe_deflection_m, surface_deflection_m;  ///< max over the foot's points
+};
+
+struct RunResult {
+  std::string status = "ok";   ///< "ok" or "failed"
+  std::string reason;          ///< why it failed
+  TimeSeries series;
+  std::vector<GaitEvent> events;
+  Metrics metrics;
+  double simulated_s = 0;
+  long steps = 0;              ///< integrator steps
+};
+
+/// Options that are not part of the scenario.
+struct SimulationOptions {
+  IntegratorOptions integrator;
+  double control_period_s = 5e-4;  ///< controller and metric sampling period
+  bool keep_series = true;         ///< false: metrics only (less memory)
+};
+
+/// Runs the scenario. Never throws for run-time failures: they are reported in status/reason.
+RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt = {});
+
+}  // namespace sl
