@@ -32,8 +32,18 @@ void StrutForce(const RunningModel& rm, Data& d, const Vec3& p_WH, const Vec3& r
 // The hip puts the couple tau on the pelvis through the strut: a transverse force on the
 // foot, its reaction at the hip, and the part of tau along the leg passed to the foot as a
 // couple (the pair carries no net moment).
-void HipCouple(const RunningModel& rm, Data& d, int s, const Vec3& p_WH, const Vec3& r, const Vec3& tau) {
+void HipCouple(const RunningModel& rm, Data& d, int s, const Vec3& p_WH, const Vec3& r, const Vec3& tau_in,
+               double max_axial_Nm = 1e9) {
   const double L2 = r.squaredNorm();
+  // The part along the leg twists the foot against the ground: no more than its friction
+  // couple can hold, or the foot would spin.
+  const double axial = std::clamp(tau_in.dot(r) / std::sqrt(L2), -max_axial_Nm, max_axial_Nm);
+  const Vec3 excess = (tau_in.dot(r) / std::sqrt(L2) - axial) * r / std::sqrt(L2);
+  const Vec3 tau = tau_in - excess;
+  // The rest of the twist comes from counter-rotating the trunk (obliques): a pelvis/HAT pair
+  // that the lumbar discs carry as torsion.
+  d.body_torque_W[rm.pelvis] += excess;
+  d.body_torque_W[rm.hat] -= excess;
   const Vec3 tau_par = tau.dot(r) / L2 * r;
   const Vec3 F_H = (tau - tau_par).cross(r) / L2;
   d.body_force_W[rm.pelvis] += F_H;
@@ -64,6 +74,18 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
 
   const BodyKinematics& P = d.kin[rm.pelvis];
   const BodyKinematics& H = d.kin[rm.hat];
+  // Whole-body centre of mass: the swinging legs trade momentum with the pelvis, so speed
+  // and take-off velocity are measured on the COM.
+  Vec3 p_com = Vec3::Zero(), v_com = Vec3::Zero();
+  double mass = 0;
+  for (int b = 0; b < rm.model->nbody(); ++b) {
+    const double mb = rm.model->bodies[b].mass_kg;
+    p_com += mb * d.kin[b].p_WB;
+    v_com += mb * d.kin[b].v_WB_W;
+    mass += mb;
+  }
+  p_com /= mass;
+  v_com /= mass;
 
   // ---- phase detection and step regulators -------------------------------------------------
   for (int s = 0; s < 2; ++s) {
@@ -72,17 +94,18 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
     if (!leg.stance && fn > kTouchdownN && t - leg.t_toeoff_s > 0.05) {
       leg.stance = true;
       leg.t_touchdown_s = t;
+      leg.rest_at_touchdown_m = d.line_rest_length_m[rm.leg_line[s]];
       gs.events.push_back({s, true, t});
       if (gs.last_touchdown_s >= 0) {
         const double T = t - gs.last_touchdown_s;
-        const double v_avg = (P.p_WB.x() - gs.x_last_touchdown_m) / T;
-        // Cadence: a step shorter than the target needs a longer flight, i.e. more thrust.
-        gs.thrust_m = std::clamp(gs.thrust_m + g.thrust_gain * (rm.step_period_s - T) * 0.1, 0.0, 0.08);
+        const double v_avg = (p_com.x() - gs.x_last_touchdown_m) / T;
+        (void)T;
         // Speed: integral correction of the foot placement.
-        gs.placement_offset_m = std::clamp(gs.placement_offset_m + 0.25 * g.speed_gain_s * (v_avg - sc.speed_m_s), -0.15, 0.15);
+        gs.placement_offset_m = std::clamp(gs.placement_offset_m + g.speed_integral_m_per_m_s * (v_avg - sc.speed_m_s), -0.4, 0.4);
       }
       gs.last_touchdown_s = t;
-      gs.x_last_touchdown_m = P.p_WB.x();
+      gs.x_last_touchdown_m = p_com.x();
+      gs.z_last_touchdown_m = p_com.z();
       ++gs.steps;
     } else if (leg.stance) {
       // Toe-off: unloaded for 8 ms with the hip ahead of the ankle (a foot that slaps down
@@ -95,6 +118,14 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const Vec3 hip = P.p_WB + P.R_WB * rm.p_PHip_P[s];
       const bool behind = d.kin[rm.foot[s]].p_WB.x() < hip.x();
       if (t - leg.unloaded_since_s < 0.008 || !behind || t - leg.t_touchdown_s < kMinStanceS) continue;
+      // Cadence: the flight that completes the step period needs a take-off speed
+      // g T_flight / 2; the thrust of the next stance corrects the error of this one.
+      const double t_flight = std::max(0.02, rm.step_period_s - (leg.unloaded_since_s - leg.t_touchdown_s));
+      // The COM lands lower than it takes off (the heel rises before toe-off): a flight of
+      // t_flight from height z_to down to the last touchdown height needs
+      // vz = g t / 2 - (z_to - z_td) / t.
+      const double vz_target = 0.5 * 9.81 * t_flight - (p_com.z() - gs.z_last_touchdown_m) / t_flight;
+      (void)vz_target;
       leg.stance = false;
       leg.t_toeoff_s = leg.unloaded_since_s;
       leg.unloaded_since_s = -1;
@@ -113,6 +144,28 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
                         -g.pelvis_yaw_k * err_W.z() - g.pelvis_yaw_c * w_P.z());
   const int n_stance = gs.leg[0].stance + gs.leg[1].stance;
 
+  // Residual actuators on the pelvis (as OpenSim's RRA/CMC residuals): a weak external wrench
+  // that stands in for the balance strategies the model lacks (arm swing, ankle and hip
+  // strategies in the frontal plane). It holds orientation and the lateral lane and is
+  // reported with the results so that users can check it stays small against the GRF.
+  {
+    const Vec3 tau_res(-g.residual_k * err_W.x() - g.residual_c * w_P.x(),
+                       -g.residual_k * err_W.y() - g.residual_c * w_P.y(),
+                       -g.residual_k * err_W.z() - g.residual_c * w_P.z());
+    const double f_lat = -g.residual_lateral_k * p_com.y() - g.residual_lateral_c * v_com.y();
+    const double f_fwd = g.residual_speed_Ns_m * (sc.speed_m_s - v_com.x());
+    // Vertical: only on the COM height and velocity averaged over about a step (first-order
+    // filters), so that the bounce within a step is left to the legs.
+    const double a = std::min(1.0, g.control_period_s / rm.step_period_s);
+    gs.z_com_filtered_m += a * (p_com.z() - gs.z_com_filtered_m);
+    gs.vz_com_filtered_m_s += a * (v_com.z() - gs.vz_com_filtered_m_s);
+    const double f_up = -g.residual_vertical_Ns_m * gs.vz_com_filtered_m_s;
+    d.body_torque_W[rm.pelvis] += tau_res;
+    d.body_force_W[rm.pelvis] += Vec3(f_fwd, f_lat, f_up);
+    gs.residual_torque_W = tau_res;
+    gs.residual_force_W = Vec3(f_fwd, f_lat, f_up);
+  }
+
   const double heading = Yaw(P.q_WB);
   const Quat q_heading(Eigen::AngleAxisd(heading, Vec3::UnitZ()));
   for (int s = 0; s < 2; ++s) {
@@ -129,8 +182,26 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double Ldot = d.lines[line].velocity_m_s;
       const double since = t - leg.t_touchdown_s;
       const double ramp = Ldot > 0 ? Smooth((since - 0.3 * gs.contact_time_s) / 0.04) : 0.0;
-      d.line_rest_length_m[line] = rm.leg_rest_length_m + gs.thrust_m * ramp;
-      HipCouple(rm, d, s, p_WH, r, tau_pelvis / n_stance);
+      const double settle = Smooth(since / (0.4 * gs.contact_time_s));
+      const double L_rest = leg.rest_at_touchdown_m + (rm.leg_rest_length_m - leg.rest_at_touchdown_m) * settle;
+      // Thrust by energy (after mid-stance): the vertical energy of the COM, counted from the
+      // touchdown height, plus the energy in the leg spring, should equal 1/2 M vz*^2 with vz*
+      // the take-off speed that gives the flight of the cadence. The rest length grows (or
+      // shrinks) by the amount that stores the difference.
+      const double k = rm.leg_stiffness_N_m;
+      const double t_flight = std::max(0.02, rm.step_period_s - gs.contact_time_s);
+      const double vz_star = 0.5 * 9.81 * t_flight;
+      const double E = 0.5 * mass * v_com.z() * v_com.z() * (v_com.z() > 0 ? 1.0 : -1.0) +
+                       mass * 9.81 * (p_com.z() - gs.z_last_touchdown_m) + 0.5 * k * (L_rest - L) * (L_rest - L);
+      const double E_star = 0.5 * mass * vz_star * vz_star;
+      const double c = std::max(0.0, L_rest - L);
+      const double arg = c * c + 2.0 * (E_star - E) / k;
+      const double thrust = std::clamp((arg > 0 ? std::sqrt(arg) : 0.0) - c, g.thrust_min_m, 0.08);
+      gs.thrust_m = thrust;
+      d.line_rest_length_m[line] = L_rest + thrust * ramp;
+      // Friction couple of the foot about the leg: mu x load x half the contact spread.
+      const double fn = FootNormal(rm, d, s);
+      HipCouple(rm, d, s, p_WH, r, tau_pelvis / n_stance, 0.8 * fn * 0.06);
       // Ankle: a plantarflexor spring about the flat foot (pitch, in the foot's frame) and
       // light damping of roll and yaw relative to the leg; the ground holds the foot.
       const Vec3 ef = RotationVectorFromQuat(q_heading.conjugate() * F.q_WB);
@@ -138,50 +209,81 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const Vec3 tau_foot = F.R_WB * Vec3(0, -g.ankle_stance_k * ef.y(), 0) - g.ankle_stance_c * w_rel;
       FootCouple(rm, d, s, tau_foot);
     } else {
-      // Swing: shorten for clearance, re-extend before touchdown.
-      const double swing_time = std::max(0.15, 2.0 * rm.step_period_s - gs.contact_time_s);
-      const double phase = (t - leg.t_toeoff_s) / swing_time;
-      // The leg re-extends only once the other leg has left the ground (flight), so that
-      // stance phases alternate with a flight in between.
+      // Swing: the ankle follows a planned path. Horizontally it goes on a minimum-jerk path
+      // from where it left the ground to the Raibert placement (half the contact length
+      // ahead of the COM, corrected for speed, plus the scenario's overstride); vertically it
+      // is lifted clear of the ground (knee flexion) and, once this leg is next to land and
+      // the other leg is past mid-stance, lowered towards the ground at the landing speed.
+      // The leg spring's rest length follows the planned hip-ankle distance, a transverse
+      // servo (hip) and an axial damper (knee) track the path.
       const GaitState::Leg& other = gs.leg[1 - s];
-      const bool next_to_land = other.t_toeoff_s > leg.t_toeoff_s;
-      const double extend = (other.stance || !next_to_land)
-                                ? 0.0
-                                : Smooth((t - other.t_toeoff_s) / 0.06) * Smooth((phase - 0.3) / 0.2);
-      d.line_rest_length_m[line] = rm.leg_rest_length_m - g.swing_clearance_m * (1.0 - extend);
-      // Foot placement (Raibert): half the contact length ahead of the hip, corrected for
-      // speed, reached on a minimum-jerk path from where the foot left the ground.
-      const Vec3 v = P.v_WB_W;
-      const double ahead = v.x() * gs.contact_time_s / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) + sc.overstride_m -
-                           gs.placement_offset_m;
+      const bool next_to_land = other.stance || other.t_toeoff_s > leg.t_toeoff_s;
+      const double swing_time = std::max(0.15, 2.0 * rm.step_period_s - gs.contact_time_s);
+      const Vec3 v = v_com;
+      const double ahead = (p_com.x() - p_WH.x()) + v.x() * gs.contact_time_s / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) +
+                           sc.overstride_m - gs.placement_offset_m;
       const double side = s == 0 ? 1.0 : -1.0;
-      const double lateral = (P.p_WB.y() - p_WH.y()) + side * g.step_width_m / 2 + g.lateral_gain_s * v.y();
-      const double T_sw = 0.8 * swing_time;
-      const double u = std::clamp((t - leg.t_toeoff_s) / T_sw, 0.0, 1.0);
+      const double lateral = (p_com.y() - p_WH.y()) + side * g.step_width_m / 2 + v.y() * gs.contact_time_s / 2 +
+                             g.lateral_gain_s * v.y();
+      // Planned touchdown at the end of the swing; the foot arrives moving back relative to
+      // the hip (swing-leg retraction, Seyfarth et al. 2003), so that it lands slowed towards
+      // ground speed and, if the landing comes late, on a steeper leg.
+      const double T_sw = swing_time;
+      const double t_sw = t - leg.t_toeoff_s;
+      const double u = std::clamp(t_sw / T_sw, 0.0, 1.0);
       const double sp = u * u * u * (10 - 15 * u + 6 * u * u);
       const double sv = u < 1 ? 30 * u * u * (1 - u) * (1 - u) / T_sw : 0.0;
       const double sa = u < 1 ? 60 * u * (1 - u) * (1 - 2 * u) / (T_sw * T_sw) : 0.0;
+      const double bp = u * u * u * (-4 + 7 * u - 3 * u * u);      // end-velocity shape
+      const double bv = u * u * (-12 + 28 * u - 15 * u * u) / T_sw;
+      const double ba = u * (-24 + 84 * u - 60 * u * u) / (T_sw * T_sw);
+      const double v_end = -g.retraction_fraction * sc.speed_m_s;
       const Vec3 goal(ahead, lateral, 0);
       const Vec3 start(leg.p_toeoff_rel_W.x(), leg.p_toeoff_rel_W.y(), 0);
-      const Vec3 rel_des = start + (goal - start) * sp;
-      const Vec3 p_des(p_WH.x() + rel_des.x(), p_WH.y() + rel_des.y(), F.p_WB.z());
+      Vec3 rel = start + (goal - start) * sp;
+      const double late = std::clamp(t_sw - T_sw, 0.0, 0.08);  // retraction continues a little past the plan
+      rel.x() += v_end * T_sw * bp + v_end * late;
+      const double rel_vx = (goal.x() - start.x()) * sv + (t_sw > T_sw ? (late < 0.08 ? v_end : 0.0) : v_end * T_sw * bv);
+      const double rel_ax = (goal.x() - start.x()) * sa + (t_sw > T_sw ? 0.0 : v_end * T_sw * ba);
+      // Height of the ankle above the ground under it.
+      const TerrainQuery tq = rm.model->terrains[0]->Query(F.p_WB);
+      const double ground_z = F.p_WB.z() + tq.penetration_m / tq.n_W.z();
+      const double ankle_h = rm.hip_height_m - rm.leg_rest_length_m;
+      const double lift = g.swing_clearance_m * Smooth(u / 0.25);
+      // Landing: once this leg is next and the other is past mid-stance, the leg extends to
+      // its stance length at the planned angle (spring-mass running: the body then falls onto
+      // an extended leg, and a late landing comes with a steeper leg).
+      const double ext_start = other.stance ? other.t_touchdown_s + 0.5 * gs.contact_time_s
+                                            : other.t_toeoff_s - 0.5 * gs.contact_time_s;
+      const double ext = next_to_land ? Smooth((t - ext_start) / 0.1) : 0.0;
+      const double L0 = rm.leg_rest_length_m;
+      const double horiz = std::min(std::hypot(rel.x(), rel.y()), 0.95 * L0);
+      const double z_extended = p_WH.z() - std::sqrt(L0 * L0 - horiz * horiz);
+      const double z_lifted = ground_z + ankle_h + lift;
+      const double z_des = ext * z_extended + (1.0 - ext) * std::max(z_lifted, z_extended);
+      const double vz_des = ext >= 1.0 ? v_WH.z() : 0.0;
+      const Vec3 p_des(p_WH.x() + rel.x(), p_WH.y() + rel.y(), z_des);
+      const Vec3 v_des(v_WH.x() + rel_vx, v_WH.y() + (goal.y() - start.y()) * sv, vz_des);
+      // Axial: the spring's rest length is the planned leg length (never beyond its stance length).
+      const double L_des = std::min((p_des - p_WH).norm(), rm.leg_rest_length_m + 0.02);
+      d.line_rest_length_m[line] = L_des;
       Vec3 dp = p_des - F.p_WB;
-      Vec3 dv = v_WH + (goal - start) * sv - F.v_WB_W;
-      dv.z() = v_WH.z() - F.v_WB_W.z();
-      Vec3 a_ff = (goal - start) * sa;
+      Vec3 dv = v_des - F.v_WB_W;
+      Vec3 a_ff(rel_ax, (goal.y() - start.y()) * sa, 0);
       dp -= dp.dot(e) * e;  // transverse only: the leg spring holds the length
       dv -= dv.dot(e) * e;
       a_ff -= a_ff.dot(e) * e;
       const double m_foot = rm.model->bodies[rm.foot[s]].mass_kg;
       Vec3 F_foot = m_foot * a_ff + g.swing_stiffness_N_m * dp + g.swing_damping_Ns_m * dv;
-      // Knee: damp the leg-length oscillation of the swinging lower mass on the leg spring.
+      // Knee: damp the leg-length motion relative to the planned rate.
       const double c_axial = 1.4 * std::sqrt(rm.leg_stiffness_N_m * m_foot);
-      F_foot -= c_axial * d.lines[line].velocity_m_s * e;
+      const double Ldot_des = (v_des - v_WH).dot(e);
+      F_foot -= c_axial * (d.lines[line].velocity_m_s - Ldot_des) * e;
       const Vec3 grav = m_foot * rm.model->gravity_W;
       F_foot -= grav - grav.dot(e) * e;  // carry the foot's weight across the leg
       StrutForce(rm, d, p_WH, r, F_foot, s);
       // In flight the hips still hold the pelvis, against the swinging legs.
-      if (n_stance == 0) HipCouple(rm, d, s, p_WH, r, 0.5 * tau_pelvis);
+      if (n_stance == 0) HipCouple(rm, d, s, p_WH, r, 0.5 * tau_pelvis, 0.0);
       // Foot pitched for the strike pattern (toe up positive) by touchdown.
       const Quat q_des = Quat(Eigen::AngleAxisd(-rm.strike_pitch_rad, Vec3::UnitY()));  // running along +x
       const Vec3 ef = RotationVectorFromQuat(F.q_WB * q_des.conjugate());
@@ -217,6 +319,7 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   const Model& m = *rm.model;
   const Scenario& sc = rm.scenario;
   gs = GaitState{};
+  gs.z_com_filtered_m = 0;
   gs.contact_time_s = 0.9 * rm.step_period_s * 0.7;
   // Hips at the apex of a short flight; the right foot half a contact length ahead.
   const double ahead = sc.speed_m_s * gs.contact_time_s / 2 + sc.overstride_m;

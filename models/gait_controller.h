@@ -31,16 +31,21 @@ struct GaitState {
     bool stance = false;
     double t_touchdown_s = -1e3, t_toeoff_s = -1e3;  ///< last events (s)
     Vec3 p_toeoff_rel_W = Vec3::Zero();  ///< ankle relative to the hip at toe-off (m)
-    double unloaded_since_s = -1;  ///< start of the current unloaded interval in stance (s)
+    double unloaded_since_s = -1;
+    double rest_at_touchdown_m = 0;  ///< leg rest length when the foot landed (m)  ///< start of the current unloaded interval in stance (s)
   };
   std::array<Leg, 2> leg;
-  double thrust_m = 0.02;         ///< stance leg lengthening after mid-stance
+  double thrust_m = 0.008;        ///< stance leg lengthening after mid-stance (m)
   double placement_offset_m = 0;  ///< integral speed correction of the foot placement
   double contact_time_s = 0.24;   ///< last measured contact time
   double last_touchdown_s = -1;
   double x_last_touchdown_m = 0;
+  double z_last_touchdown_m = 0;  ///< COM height at the last touchdown (m)
   int steps = 0;
   std::vector<GaitEvent> events;
+  Vec3 residual_torque_W = Vec3::Zero();  ///< pelvis residual torque applied this period (N·m)
+  Vec3 residual_force_W = Vec3::Zero();   ///< pelvis residual force (N)
+  double z_com_filtered_m = 0, vz_com_filtered_m_s = 0;  ///< step-averaged COM height and rate
 };
 
 /// Sets every control in data for the current state (line tensions, rest lengths, body

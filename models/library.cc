@@ -62,6 +62,7 @@ RunnerParams ReadRunner(const std::string& file) {
   r.heel_behind_ankle_m = GetDouble(s, "heel_behind_ankle_m", file, S);
   r.forefoot_ahead_of_ankle_m = GetDouble(s, "forefoot_ahead_of_ankle_m", file, S);
   r.forefoot_width_m = GetDouble(s, "forefoot_width_m", file, S);
+  r.heel_width_m = GetDouble(s, "heel_width_m", file, S);
 
   const YAML::Node sp = Require(root, "spine", file, "runner");
   const std::string P = "spine";

@@ -43,7 +43,7 @@ struct RunnerParams {
   double vertebra_com_anterior_m;
   double leg_mass_kg, lower_mass_fraction, thigh_com_below_hip_m;
   std::array<double, 3> thigh_inertia, foot_inertia;
-  double hip_width_m, leg_length_m, ankle_height_m, heel_behind_ankle_m, forefoot_ahead_of_ankle_m, forefoot_width_m;
+  double hip_width_m, leg_length_m, ankle_height_m, heel_behind_ankle_m, forefoot_ahead_of_ankle_m, forefoot_width_m, heel_width_m;
   // spine
   double l5s1_above_hips_m, l5s1_posterior_of_hips_m;
   std::array<double, 5> disc_spacing_m;

@@ -282,25 +282,25 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   const double d_ref = F_ref / rm.shoe_heel_secant_N_m;
   const double k_heel = F_ref / std::pow(d_ref, shoe.exponent);
   const double c_surface = 2.0 * surface.damping_ratio * std::sqrt(surface.stiffness_N_m * rm.lower_mass_kg);
-  const double ff_half_width = 0.5 * r.forefoot_width_m * sl;
-  const char* pnames[3] = {"_heel", "_forefoot_medial", "_forefoot_lateral"};
+  const double half_width[2] = {0.5 * r.heel_width_m * sl, 0.5 * r.forefoot_width_m * sl};
+  const char* pnames[4] = {"_heel_medial", "_heel_lateral", "_forefoot_medial", "_forefoot_lateral"};
   for (int s = 0; s < 2; ++s) {
     const double medial = s == 0 ? -1.0 : 1.0;  // the left foot's medial side is to its right (-y)
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < 4; ++p) {
+      const bool heel = p < 2;
       ContactPoint c;
       c.name = std::string(fnames[s]) + pnames[p];
       c.body = rm.foot[s];
-      const double y = p == 0 ? 0.0 : (p == 1 ? medial : -medial) * ff_half_width;
-      c.p_BC_B = Vec3(p == 0 ? -r.heel_behind_ankle_m * sl : r.forefoot_ahead_of_ankle_m * sl, y, -r.ankle_height_m * sl);
+      const double y = (p % 2 == 0 ? medial : -medial) * half_width[heel ? 0 : 1];
+      c.p_BC_B = Vec3(heel ? -r.heel_behind_ankle_m * sl : r.forefoot_ahead_of_ankle_m * sl, y, -r.ankle_height_m * sl);
       c.n_layers = 2;
-      // The forefoot load is shared by two points: each carries half the forefoot stiffness.
-      const double share = p == 0 ? 1.0 : 0.5 * shoe.forefoot_stiffness_factor;
-      c.layers[0] = ContactLayer{"shoe", k_heel * share, shoe.exponent, shoe.damping * (p == 0 ? 1.0 : 0.5),
-                                 shoe.damping_exponent};
-      c.layers[1] = ContactLayer{"surface", surface.stiffness_N_m * (p == 0 ? 1.0 : 0.5), 1.0,
-                                 c_surface * (p == 0 ? 1.0 : 0.5), 0.0};
+      // Each region's load is shared by its two points: each has half the region's stiffness
+      // and damping (the forefoot is stiffer than the heel by the shoe's factor).
+      const double region = heel ? 1.0 : shoe.forefoot_stiffness_factor;
+      c.layers[0] = ContactLayer{"shoe", 0.5 * k_heel * region, shoe.exponent, 0.5 * shoe.damping, shoe.damping_exponent};
+      c.layers[1] = ContactLayer{"surface", 0.5 * surface.stiffness_N_m, 1.0, 0.5 * c_surface, 0.0};
       c.friction_coefficient = 0.8;
-      c.slip_damping_Ns_m = p == 0 ? 5000 : 2500;
+      c.slip_damping_Ns_m = 2500;
       rm.foot_contacts[s][p] = static_cast<int>(m.contacts.size());
       m.contacts.push_back(c);
     }
@@ -310,6 +310,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   ControlGains& g = rm.gains;
   const double core = sc.core_strength;
   g.speed_gain_s = r.Control("speed_gain_s");
+  g.speed_integral_m_per_m_s = r.Control("speed_integral_m_per_m_s");
   g.lateral_gain_s = r.Control("lateral_gain_s");
   g.swing_stiffness_N_m = r.Control("swing_stiffness_N_m");
   g.swing_damping_Ns_m = r.Control("swing_damping_Ns_m");
@@ -329,11 +330,19 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.ankle_stance_k = r.Control("ankle_stance_stiffness_Nm_rad") * sm * sl;
   g.ankle_stance_c = r.Control("ankle_stance_damping_Nms_rad") * sm * sl;
   g.thrust_gain = r.Control("thrust_gain");
+  g.thrust_min_m = r.Control("thrust_min_m");
+  g.retraction_fraction = r.Control("retraction_fraction");
   g.touchdown_sink_speed_m_s = r.Control("touchdown_sink_speed_m_s");
   g.swing_clearance_m = r.Control("swing_clearance_m") * sl;
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));
   g.step_width_m = r.step_width_m * sl;
+  g.residual_k = r.Control("residual_stiffness_Nm_rad") * sm * sl;
+  g.residual_c = r.Control("residual_damping_Nms_rad") * sm * sl;
+  g.residual_lateral_k = r.Control("residual_lateral_stiffness_N_m") * sm;
+  g.residual_lateral_c = r.Control("residual_lateral_damping_Ns_m") * sm;
+  g.residual_speed_Ns_m = r.Control("residual_speed_damping_Ns_m") * sm;
+  g.residual_vertical_Ns_m = r.Control("residual_vertical_damping_Ns_m") * sm;
   rm.oblique_lateral_arm_m = r.obl_lateral_m * sl;
 
   try {

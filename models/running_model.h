@@ -29,15 +29,17 @@ struct MuscleInfo {
 
 /// Controller gains and set points (runner.yaml control.*, SI units).
 struct ControlGains {
-  double speed_gain_s, lateral_gain_s, swing_stiffness_N_m, swing_damping_Ns_m;
+  double speed_gain_s, speed_integral_m_per_m_s, lateral_gain_s, swing_stiffness_N_m, swing_damping_Ns_m;
   double pelvis_pitch_k, pelvis_pitch_c, pelvis_roll_k, pelvis_roll_c, pelvis_yaw_k, pelvis_yaw_c;
   double trunk_pitch_k, trunk_pitch_c, trunk_roll_k, trunk_roll_c;  ///< already x core_strength
   double co_contraction_N;                                          ///< already x core_strength
   double foot_flight_k, foot_flight_c, ankle_stance_k, ankle_stance_c;
-  double thrust_gain, touchdown_sink_speed_m_s;
+  double thrust_gain, thrust_min_m, touchdown_sink_speed_m_s, retraction_fraction;
   double swing_clearance_m;         ///< leg shortening in mid-swing (knee flexion)
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
+  double residual_k, residual_c, residual_lateral_k, residual_lateral_c, residual_speed_Ns_m, residual_vertical_Ns_m;
+  double control_period_s = 5e-4;  ///< pelvis residual gains
 };
 
 struct RunningModel {
@@ -51,8 +53,9 @@ struct RunningModel {
   std::array<int, 6> level_bushing{};   ///< L5_S1 .. T12_L1
   std::array<std::string, 6> level_names;
   std::array<int, 2> leg_line{};        ///< hip -> ankle spring of each leg
-  /// [side][heel, forefoot medial, forefoot lateral]: the forefoot pair gives the foot its width.
-  std::array<std::array<int, 3>, 2> foot_contacts{};
+  /// [side][heel medial, heel lateral, forefoot medial, forefoot lateral]: the pairs give the
+  /// foot its width (roll support and a friction couple against spinning on the heel).
+  std::array<std::array<int, 4>, 2> foot_contacts{};
   std::vector<MuscleInfo> muscles;
   ControlGains gains;
   double oblique_lateral_arm_m = 0.12;
