@@ -1,23 +1,70 @@
-// strideload command line. Interim main job: the spine-chain reference run.
+// strideload: lower-back loads of runners. Subcommands: run, check, summary, validate,
+// spine-chain.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <exception>
 
-#include "models/spine_chain.h"
+#include "cli/commands.h"
+#include "models/yaml_util.h"
+#include "sim/errors.h"
 
-int main() {
+int main(int argc, char** argv) {
+  CLI::App app{"strideload: loads on the lower back of runners (forward dynamics, HDF5 results)"};
+  app.require_subcommand(1);
+  std::string models_dir;
+  app.add_option("--models", models_dir, "folder with runner.yaml, surfaces.yaml, shoes.yaml (default: bundled)");
+
+  sl::RunCommand run;
+  auto* run_cmd = app.add_subcommand("run", "simulate every scenario of a scenario or sweep file into one HDF5 file");
+  run_cmd->add_option("file", run.scenario_file, "scenario or sweep YAML file")->required();
+  run_cmd->add_option("-o,--output", run.output, "results file (HDF5)");
+  run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")->check(CLI::Range(1, 1024));
+  run_cmd->add_option("--set", run.set, "override a key, e.g. --set form.trunk_lean_deg=12 (repeatable)");
+  run_cmd->add_flag("--resume", run.resume, "continue an interrupted run of the same sweep");
+  run_cmd->add_flag("--quiet", run.quiet, "no progress output");
+  run_cmd->add_option("--max-scenarios", run.max_scenarios, "refuse sweeps larger than this")->check(CLI::Range(1, 100000000));
+
+  std::string check_file;
+  std::vector<std::string> check_set;
+  auto* check_cmd = app.add_subcommand("check", "validate a scenario or sweep file without running it");
+  check_cmd->add_option("file", check_file, "scenario or sweep YAML file")->required();
+  check_cmd->add_option("--set", check_set, "override a key (repeatable)");
+
+  std::string summary_file;
+  bool csv = false;
+  auto* summary_cmd = app.add_subcommand("summary", "print the summary table of a results file");
+  summary_cmd->add_option("file", summary_file, "results file (HDF5)")->required();
+  summary_cmd->add_flag("--csv", csv, "comma-separated, every column");
+
+  auto* validate_cmd = app.add_subcommand("validate", "run the validation cases against published ranges");
+  auto* chain_cmd = app.add_subcommand("spine-chain", "run the cross-engine spine-chain reference model");
+
   try {
-    using namespace sl;
-    const auto ref = spine_chain::ReadReference(spine_chain::ReferencePath());
-    const auto r = spine_chain::Run(DefaultIntegratorOptions(), ref);
-    std::printf("spine-chain reference run (%s, %ld steps)\n", IntegratorName(DefaultIntegratorOptions().kind), r.steps);
-    for (const auto& row : r.rows)
-      std::printf("t = %.2f s  pelvis z = %.6f m  HAT z = %.6f m  peak Fn L/R = %.1f / %.1f N\n", row.t_s,
-                  row.p_WB[0].z(), row.p_WB[6].z(), row.peak_fn_left_N, row.peak_fn_right_N);
-    std::printf("max COM error vs Simbody: %.3g m; peak force error %.3g %%\n", r.max_com_error_m,
-                100 * r.max_peak_force_rel_error);
-    return 0;
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*run_cmd) {
+      std::string cl;
+      for (int i = 0; i < argc; ++i) cl += (i ? " " : "") + std::string(argv[i]);
+      run.command_line = cl;
+      run.models_dir = models_dir;
+      sl::InstallStopHandlers();
+      return sl::Run(run);
+    }
+    if (*check_cmd) return sl::Check(check_file, check_set, models_dir);
+    if (*summary_cmd) return sl::Summary(summary_file, csv);
+    if (*validate_cmd) return sl::Validate(models_dir);
+    if (*chain_cmd) return sl::SpineChainReference();
+  } catch (const sl::InputError& e) {
+    std::fprintf(stderr, "strideload: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "strideload: %s\n", e.what());
     return 1;
   }
+  return 0;
 }

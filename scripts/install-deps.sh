@@ -15,7 +15,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin  # MPI sweeps; also required by Debian's VTK CMake package
   libvtk9-dev              # viz/
   xvfb xauth               # headless rendering through X
-  python3 python3-h5py python3-numpy  # the results file read by a real client in tests
+  python3 python3-h5py python3-numpy python3-pandas  # the results file read by real clients in tests
 )
 
 missing=()

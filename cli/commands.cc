@@ -1,0 +1,216 @@
+#include "cli/commands.h"
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+
+#include "cli/results_file.h"
+#include "models/library.h"
+#include "models/running_model.h"
+#include "models/running_sim.h"
+#include "models/scenario_io.h"
+#include "models/spine_chain.h"
+#include "models/yaml_util.h"
+
+namespace sl {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnSignal(int) { g_stop.store(true); }
+
+Library LoadLib(const std::string& dir) { return LoadLibrary(dir.empty() ? DefaultModelsDir() : dir); }
+
+// Progress on stderr: a bar on a terminal, one line per scenario otherwise.
+class Progress {
+ public:
+  Progress(size_t total, size_t already, bool quiet)
+      : total_(total), done_(already), quiet_(quiet), tty_(isatty(2)), start_(std::chrono::steady_clock::now()) {}
+  void Done(const std::string& name, const std::string& status, double secs) {
+    std::lock_guard<std::mutex> lock(m_);
+    ++done_;
+    ++run_;
+    if (quiet_) return;
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double rate = run_ / std::max(el, 1e-9);
+    const double eta = (total_ - done_) / std::max(rate, 1e-9);
+    if (tty_) {
+      const int w = 30, fill = static_cast<int>(w * done_ / std::max<size_t>(1, total_));
+      std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu scenarios  %.2f/s  ETA %.0f s   ", fill,
+                   "##############################", w - fill, "", done_, total_, rate, eta);
+      if (done_ == total_) std::fprintf(stderr, "\n");
+    } else {
+      std::fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s; %.2f scenarios/s, ETA %.0f s)\n", done_, total_, name.c_str(),
+                   status.c_str(), secs, rate, eta);
+    }
+  }
+
+ private:
+  size_t total_, done_, run_ = 0;
+  bool quiet_, tty_;
+  std::chrono::steady_clock::time_point start_;
+  std::mutex m_;
+};
+
+}  // namespace
+
+void InstallStopHandlers() {
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+}
+
+int Run(const RunCommand& cmd) {
+  const Library lib = LoadLib(cmd.models_dir);
+  ParseOptions po;
+  po.set = cmd.set;
+  po.max_scenarios = cmd.max_scenarios;
+  const ScenarioSet set = LoadScenarioFile(cmd.scenario_file, lib, po);
+  // Every scenario's model must build before anything runs (bad input fails fast).
+  for (const Scenario& s : set.scenarios) BuildRunningModel(lib, s);
+  RunInfo info;
+  info.tool_version = STRIDELOAD_VERSION;
+  info.command_line = cmd.command_line;
+  info.model_files = lib.files;
+  info.sweep_sha256 = SweepHash(set, lib);
+  info.varied_keys = set.varied_keys;
+  ResultsWriter writer(cmd.output, info, cmd.resume);
+  const size_t n = set.scenarios.size();
+  std::vector<int> todo;
+  for (size_t i = 0; i < n; ++i)
+    if (!writer.done().count(set.scenarios[i].name)) todo.push_back(static_cast<int>(i));
+  if (!cmd.quiet && cmd.resume && todo.size() < n)
+    std::fprintf(stderr, "resuming: %zu of %zu scenarios already done\n", n - todo.size(), n);
+  Progress progress(n, n - todo.size(), cmd.quiet);
+  std::atomic<int> failed{0};
+  std::string io_error;
+  std::mutex err_m;
+  const int threads = cmd.threads > 0 ? cmd.threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (size_t k = 0; k < todo.size(); ++k) {
+    if (g_stop.load()) continue;
+    const int i = todo[k];
+    const Scenario& sc = set.scenarios[i];
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      const RunningModel rm = BuildRunningModel(lib, sc);
+      const RunResult r = SimulateRunning(rm);
+      if (r.status != "ok") ++failed;
+      writer.WriteScenario(i, sc, rm, r);
+      progress.Done(sc.name, r.status == "ok" ? "ok" : "failed: " + r.reason,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(err_m);
+      if (io_error.empty()) io_error = sc.name + ": " + e.what();
+      g_stop.store(true);
+    }
+  }
+  if (!io_error.empty()) {
+    std::fprintf(stderr, "strideload: %s\nfinished scenarios are kept in %s; fix the problem and rerun with --resume\n",
+                 io_error.c_str(), writer.parts_dir().c_str());
+    return 1;
+  }
+  if (g_stop.load()) {
+    std::fprintf(stderr, "strideload: interrupted; %zu of %zu scenarios are kept in %s\nresume with: strideload run %s -o %s --resume\n",
+                 writer.done().size(), n, writer.parts_dir().c_str(), cmd.scenario_file.c_str(), cmd.output.c_str());
+    return 1;
+  }
+  writer.Finish(set.scenarios);
+  if (!cmd.quiet) std::fprintf(stderr, "wrote %s (%zu scenarios, %d failed)\n", cmd.output.c_str(), n, failed.load());
+  return failed.load() > 0 ? 1 : 0;
+}
+
+int Check(const std::string& file, const std::vector<std::string>& set_kv, const std::string& models_dir) {
+  const Library lib = LoadLib(models_dir);
+  ParseOptions po;
+  po.set = set_kv;
+  const ScenarioSet set = LoadScenarioFile(file, lib, po);
+  for (const Scenario& s : set.scenarios) BuildRunningModel(lib, s);
+  std::printf("%s: valid, %zu scenario%s", file.c_str(), set.scenarios.size(), set.scenarios.size() == 1 ? "" : "s");
+  if (!set.varied_keys.empty()) {
+    std::printf(" varying");
+    for (const auto& k : set.varied_keys) std::printf(" %s", k.c_str());
+  }
+  std::printf("\n");
+  return 0;
+}
+
+int Summary(const std::string& path, bool csv) {
+  const SummaryTable t = ReadSummary(path);
+  if (csv) {
+    for (size_t c = 0; c < t.columns.size(); ++c) std::printf("%s%s", c ? "," : "", t.columns[c].c_str());
+    std::printf("\n");
+    for (const auto& row : t.rows) {
+      for (size_t c = 0; c < row.size(); ++c) std::printf("%s%s", c ? "," : "", row[c].c_str());
+      std::printf("\n");
+    }
+    return 0;
+  }
+  // A readable table of the key columns.
+  const std::vector<std::string> keys = {"name", "status", "impact_peak_bw", "active_peak_bw", "loading_rate_bw_s",
+                                         "contact_time_s", "peak_compression_bw_L5_S1", "peak_ap_shear_bw_L5_S1",
+                                         "peak_compression_bw"};
+  std::vector<int> idx;
+  for (const auto& k : keys)
+    for (size_t c = 0; c < t.columns.size(); ++c)
+      if (t.columns[c] == k) idx.push_back(static_cast<int>(c));
+  for (int c : idx) std::printf("%-*s ", c == idx[0] ? 40 : 14, t.columns[c].substr(0, 26).c_str());
+  std::printf("\n");
+  for (const auto& row : t.rows) {
+    for (int c : idx) std::printf("%-*s ", c == idx[0] ? 40 : 14, row[c].substr(0, 40).c_str());
+    std::printf("\n");
+  }
+  return 0;
+}
+
+int SpineChainReference() {
+  const auto ref = spine_chain::ReadReference(spine_chain::ReferencePath());
+  const auto opt = DefaultIntegratorOptions();
+  const auto r = spine_chain::Run(opt, ref);
+  std::printf("spine-chain reference run (%s, h = %g s, %ld steps)\n", IntegratorName(opt.kind), opt.step_s, r.steps);
+  for (const auto& row : r.rows)
+    std::printf("t = %.2f s  pelvis z = %.6f m  HAT z = %.6f m  peak Fn L/R = %.1f / %.1f N\n", row.t_s,
+                row.p_WB[0].z(), row.p_WB[6].z(), row.peak_fn_left_N, row.peak_fn_right_N);
+  std::printf("max COM distance to Simbody: %.3g m; peak force error %.3g %%\n", r.max_com_error_m,
+              100 * r.max_peak_force_rel_error);
+  return 0;
+}
+
+int Validate(const std::string& models_dir) {
+  const Library lib = LoadLib(models_dir);
+  struct Row {
+    const char* metric;
+    double lo, hi;
+    const char* source;
+  };
+  Scenario base;
+  const RunningModel rm = BuildRunningModel(lib, base);
+  const RunResult r = SimulateRunning(rm);
+  const Metrics& m = r.metrics;
+  const std::pair<Row, double> rows[] = {
+      {{"impact peak (BW)", 1.5, 2.2, "Cavanagh & Lafortune 1980; Munro 1987; Baltich 2015"}, m.both.impact_peak_bw.mean},
+      {{"active peak (BW)", 2.4, 2.9, "Cavanagh & Lafortune 1980; Keller 1996"}, m.both.active_peak_bw.mean},
+      {{"contact time (s)", 0.20, 0.27, "Cavanagh & Lafortune 1980; Munro 1987"}, m.both.contact_time_s.mean},
+      {{"loading rate (BW/s)", 40, 100, "Davis 2016; Lieberman 2010 via Daoud 2012"}, m.both.loading_rate_bw_s.mean},
+      {{"braking peak (BW)", 0.3, 0.5, "Cavanagh & Lafortune 1980"}, m.both.braking_peak_bw.mean},
+      {{"propulsive peak (BW)", 0.3, 0.5, "Cavanagh & Lafortune 1980"}, m.both.propulsive_peak_bw.mean},
+      {{"L5/S1 peak compression (BW)", 2.0, 4.0, "estimate (data sheet V17); Cappozzo 1984 lower bound"}, m.peak_compression_bw[0].mean},
+  };
+  std::printf("baseline scenario: status %s %s\n", r.status.c_str(), r.reason.c_str());
+  std::printf("%-30s %10s %16s  %s\n", "quantity", "model", "published", "source");
+  int out = 0;
+  for (const auto& [row, v] : rows) {
+    const bool in = v >= row.lo && v <= row.hi;
+    out += !in;
+    std::printf("%-30s %10.3f %7.2f - %-7.2f %s %s\n", row.metric, v, row.lo, row.hi, in ? " " : "*", row.source);
+  }
+  std::printf("%d of %zu outside the published range (*)\n", out, std::size(rows));
+  return out == 0 && r.status == "ok" ? 0 : 1;
+}
+
+}  // namespace sl

@@ -1,0 +1,31 @@
+// The strideload commands, callable from the CLI and from tests. Each returns the process
+// exit status: 0 success, 1 some scenario failed or a run-time error, 2 bad input.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sl {
+
+struct RunCommand {
+  std::string scenario_file;
+  std::string output = "results.h5";
+  int threads = 0;                 ///< 0: OpenMP's default
+  std::vector<std::string> set;    ///< key=value overrides
+  bool resume = false;
+  bool quiet = false;
+  size_t max_scenarios = 100000;
+  std::string models_dir;          ///< empty: the bundled models/data
+  std::string command_line;        ///< recorded in the file
+};
+
+int Run(const RunCommand& cmd);
+int Check(const std::string& scenario_file, const std::vector<std::string>& set, const std::string& models_dir);
+int Summary(const std::string& results_file, bool csv);
+int Validate(const std::string& models_dir);
+int SpineChainReference();
+
+/// Set by SIGINT/SIGTERM: the sweep stops after the scenarios in flight.
+void InstallStopHandlers();
+
+}  // namespace sl

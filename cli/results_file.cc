@@ -1,0 +1,531 @@
+#include "cli/results_file.h"
+
+#include <hdf5.h>
+
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+#include "models/yaml_util.h"
+
+namespace fs = std::filesystem;
+
+namespace sl {
+namespace {
+
+std::mutex g_h5_mutex;  // serial HDF5 is not thread-safe
+
+// ---- small HDF5 helpers (return ids; caller closes) --------------------------------------
+struct H5Silence {
+  H5E_auto2_t func;
+  void* data;
+  H5Silence() {
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~H5Silence() { H5Eset_auto2(H5E_DEFAULT, func, data); }
+};
+
+void Check(herr_t status, const std::string& what) {
+  if (status < 0) throw std::runtime_error("HDF5 error while " + what);
+}
+hid_t CheckId(hid_t id, const std::string& what) {
+  if (id < 0) throw std::runtime_error("HDF5 error while " + what);
+  return id;
+}
+
+void AttrString(hid_t obj, const std::string& name, const std::string& value) {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attr = CheckId(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "creating attribute " + name);
+  const char* p = value.c_str();
+  Check(H5Awrite(attr, type, &p), "writing attribute " + name);
+  H5Aclose(attr);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+void AttrDouble(hid_t obj, const std::string& name, double value) {
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attr = CheckId(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT), "creating attribute " + name);
+  Check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "writing attribute " + name);
+  H5Aclose(attr);
+  H5Sclose(space);
+}
+
+bool ReadAttrString(hid_t obj, const std::string& name, std::string* out) {
+  H5Silence quiet;
+  if (H5Aexists(obj, name.c_str()) <= 0) return false;
+  const hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
+  const hid_t ftype = H5Aget_type(attr);
+  bool ok = false;
+  if (H5Tget_class(ftype) == H5T_STRING) {
+    if (H5Tis_variable_str(ftype) > 0) {
+      const hid_t mtype = H5Tcopy(H5T_C_S1);
+      H5Tset_size(mtype, H5T_VARIABLE);
+      H5Tset_cset(mtype, H5Tget_cset(ftype));
+      char* p = nullptr;
+      if (H5Aread(attr, mtype, &p) >= 0 && p) {
+        *out = p;
+        H5free_memory(p);
+        ok = true;
+      }
+      H5Tclose(mtype);
+    } else {
+      const size_t n = H5Tget_size(ftype);
+      std::string buf(n, '\0');
+      if (H5Aread(attr, ftype, buf.data()) >= 0) {
+        *out = buf.c_str();
+        ok = true;
+      }
+    }
+  }
+  H5Tclose(ftype);
+  H5Aclose(attr);
+  return ok;
+}
+
+bool ReadAttrDouble(hid_t obj, const std::string& name, double* out) {
+  H5Silence quiet;
+  if (H5Aexists(obj, name.c_str()) <= 0) return false;
+  const hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
+  const bool ok = H5Aread(attr, H5T_NATIVE_DOUBLE, out) >= 0;
+  H5Aclose(attr);
+  return ok;
+}
+
+hid_t Group(hid_t parent, const std::string& name) {
+  H5Silence quiet;
+  if (H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0) return H5Gopen2(parent, name.c_str(), H5P_DEFAULT);
+  return CheckId(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "creating group " + name);
+}
+
+// A rows x cols float64 dataset, chunked and compressed, with a units attribute.
+void Dataset(hid_t parent, const std::string& name, const std::vector<double>& data, size_t rows, size_t cols,
+             const std::string& units, const std::string& columns = "") {
+  hsize_t dims[2] = {rows, cols};
+  const int rank = cols == 1 ? 1 : 2;
+  const hid_t space = H5Screate_simple(rank, dims, nullptr);
+  const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  if (rows > 0) {
+    hsize_t chunk[2] = {std::min<hsize_t>(rows, 4096), cols};
+    H5Pset_chunk(dcpl, rank, chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+  }
+  const hid_t ds = CheckId(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                           "creating dataset " + name);
+  if (rows > 0) Check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + name);
+  AttrString(ds, "units", units);
+  if (!columns.empty()) AttrString(ds, "columns", columns);
+  H5Dclose(ds);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+}
+
+std::vector<double> Flatten(const std::vector<Vec3>& v) {
+  std::vector<double> out;
+  out.reserve(3 * v.size());
+  for (const Vec3& x : v) out.insert(out.end(), {x.x(), x.y(), x.z()});
+  return out;
+}
+
+// ---- metric columns ------------------------------------------------------------------------
+std::vector<std::pair<std::string, double>> MetricColumns(const RunResult& r, const RunningModel& rm) {
+  const Metrics& m = r.metrics;
+  std::vector<std::pair<std::string, double>> c = {
+      {"impact_peak_bw", m.both.impact_peak_bw.mean},
+      {"impact_peak_fraction", m.both.impact_peak_fraction},
+      {"active_peak_bw", m.both.active_peak_bw.mean},
+      {"active_peak_sd_bw", m.both.active_peak_bw.sd},
+      {"loading_rate_bw_s", m.both.loading_rate_bw_s.mean},
+      {"contact_time_s", m.both.contact_time_s.mean},
+      {"braking_peak_bw", m.both.braking_peak_bw.mean},
+      {"propulsive_peak_bw", m.both.propulsive_peak_bw.mean},
+      {"cadence_steps_min_measured", m.cadence_steps_min},
+      {"steps_measured", static_cast<double>(m.steps)},
+  };
+  for (int l = 0; l < 6; ++l) c.push_back({"peak_compression_bw_" + rm.level_names[l], m.peak_compression_bw[l].mean});
+  for (int l = 0; l < 6; ++l) c.push_back({"peak_ap_shear_bw_" + rm.level_names[l], m.peak_ap_shear_bw[l].mean});
+  for (int l = 0; l < 6; ++l) c.push_back({"peak_lateral_shear_bw_" + rm.level_names[l], m.peak_lateral_shear_bw[l].mean});
+  for (int l = 0; l < 6; ++l) c.push_back({"peak_flexion_moment_bw_m_" + rm.level_names[l], m.peak_flexion_moment_bw_m[l].mean});
+  c.push_back({"peak_compression_bw", m.peak_compression_bw_max.mean});
+  c.push_back({"steps_per_km", m.steps_per_km});
+  c.push_back({"lumbar_damage_index_per_km", m.lumbar_damage_index_per_km});
+  c.push_back({"lumbar_damage_index_per_week", m.lumbar_damage_index_per_week});
+  c.push_back({"peak_compression_ratio_ultimate", m.peak_compression_ratio_ultimate});
+  return c;
+}
+
+const std::vector<std::string>& StringKeys() {
+  static const std::vector<std::string> k = {"runner.foot_strike", "surface", "shoe"};
+  return k;
+}
+
+std::string ColumnName(const std::string& key) {
+  // "form.trunk_lean_deg" -> "trunk_lean_deg"; "surface" stays.
+  const size_t dot = key.rfind('.');
+  std::string s = dot == std::string::npos ? key : key.substr(dot + 1);
+  if (key == "surface.camber_deg") s = "camber_deg";
+  return s;
+}
+
+}  // namespace
+
+std::string SweepHash(const ScenarioSet& set, const Library& lib) {
+  std::string all;
+  for (const Scenario& s : set.scenarios) all += ScenarioToYaml(s) + "\n---\n";
+  for (const auto& f : lib.files) all += f.second + "\n";
+  return Sha256Bytes(all);
+}
+
+ResultsWriter::ResultsWriter(std::string output_path, RunInfo info, bool resume)
+    : output_(std::move(output_path)), parts_dir_(output_ + ".parts"), info_(std::move(info)) {
+  const fs::path out(output_);
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw InputError(output_ + ": the output folder '" + dir.string() + "' does not exist");
+  const std::string manifest = parts_dir_ + "/sweep.sha256";
+  if (fs::exists(parts_dir_)) {
+    std::string hash;
+    if (FILE* f = std::fopen(manifest.c_str(), "r")) {
+      char buf[80] = {0};
+      if (std::fgets(buf, sizeof buf, f)) hash = std::string(buf).substr(0, 64);
+      std::fclose(f);
+    }
+    if (resume) {
+      if (hash != info_.sweep_sha256)
+        throw InputError(parts_dir_ + " belongs to a different sweep (its scenarios or model files differ); "
+                         "run without --resume to start afresh");
+      for (const auto& e : fs::directory_iterator(parts_dir_)) {
+        const std::string fn = e.path().filename().string();
+        if (e.path().extension() != ".h5" || fn.rfind("tmp-", 0) == 0) continue;
+        const size_t us = fn.find('_');
+        if (us == std::string::npos) continue;
+        const std::string name = fn.substr(us + 1, fn.size() - us - 4);
+        done_.insert(name);
+        done_index_[name] = std::stoi(fn.substr(0, us));
+      }
+    } else {
+      fs::remove_all(parts_dir_, ec);
+    }
+  } else if (resume) {
+    // Nothing to resume: a fresh start.
+  }
+  fs::create_directories(parts_dir_, ec);
+  if (ec) throw InputError(output_ + ": cannot create '" + parts_dir_ + "': " + ec.message());
+  FILE* f = std::fopen(manifest.c_str(), "w");
+  if (!f) throw InputError(output_ + ": cannot write in '" + parts_dir_ + "'");
+  std::fprintf(f, "%s\n", info_.sweep_sha256.c_str());
+  if (std::fclose(f) != 0) throw InputError(output_ + ": cannot write in '" + parts_dir_ + "' (disk full?)");
+}
+
+std::string ResultsWriter::PartPath(int index, const std::string& name) const {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%06d", index);
+  return parts_dir_ + "/" + buf + "_" + name + ".h5";
+}
+
+void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningModel& rm, const RunResult& r) {
+  std::lock_guard<std::mutex> lock(g_h5_mutex);
+  const std::string final_part = PartPath(index, sc.name);
+  const std::string tmp = parts_dir_ + "/tmp-" + fs::path(final_part).filename().string();
+  const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0) throw std::runtime_error("cannot create '" + tmp + "' (disk full or not writable?)");
+  try {
+    const hid_t scen = Group(file, "scenarios");
+    const hid_t g = Group(scen, sc.name);
+    AttrString(g, "status", r.status);
+    AttrString(g, "reason", r.reason);
+    AttrString(g, "scenario_yaml", ScenarioToYaml(sc));
+    AttrDouble(g, "seed", static_cast<double>(sc.seed));
+    AttrDouble(g, "index", index);
+    for (const ScenarioKey& k : ScenarioKeys()) {
+      if (k.path == "name") continue;
+      if (k.type == "number" || k.type == "integer") AttrDouble(g, "param." + k.path, ScenarioNumber(sc, k.path));
+      else AttrString(g, "param." + k.path, ScenarioValue(sc, k.path));
+    }
+    for (const auto& [name, v] : MetricColumns(r, rm)) AttrDouble(g, "metric." + name, v);
+    AttrDouble(g, "simulated_s", r.simulated_s);
+    const TimeSeries& ts = r.series;
+    const size_t n = ts.time_s.size();
+    Dataset(g, "time", ts.time_s, n, 1, "s");
+    Dataset(g, "grf_left", Flatten(ts.grf_W[0]), n, 3, "N", "x (forward), y (left), z (up), world frame");
+    Dataset(g, "grf_right", Flatten(ts.grf_W[1]), n, 3, "N", "x (forward), y (left), z (up), world frame");
+    const hid_t joints = Group(g, "joints");
+    for (int l = 0; l < 6; ++l) {
+      const hid_t jl = Group(joints, rm.level_names[l]);
+      Dataset(jl, "force", Flatten(ts.joint_force[l]), n, 3, "N",
+              "compression (+), AP shear (anterior +), lateral shear (left +); disc frame of the inferior vertebra");
+      Dataset(jl, "moment", Flatten(ts.joint_moment[l]), n, 3, "N m", "flexion (+), lateral bending, axial torsion");
+      AttrDouble(jl, "disc_angle_deg", rm.disc_angle_rad[l] * 180.0 / M_PI);
+      H5Gclose(jl);
+    }
+    H5Gclose(joints);
+    const hid_t bodies = Group(g, "bodies");
+    for (int b = 0; b < rm.model->nbody(); ++b) {
+      const hid_t gb = Group(bodies, rm.model->bodies[b].name);
+      Dataset(gb, "position", Flatten(ts.body_position.empty() ? std::vector<Vec3>{} : ts.body_position[b]), n, 3, "m",
+              "COM x, y, z, world frame");
+      std::vector<double> q;
+      if (!ts.body_orientation.empty())
+        for (const Quat& x : ts.body_orientation[b]) q.insert(q.end(), {x.w(), x.x(), x.y(), x.z()});
+      Dataset(gb, "orientation", q, n, 4, "1", "unit quaternion w, x, y, z (body to world)");
+      AttrDouble(gb, "mass_kg", rm.model->bodies[b].mass_kg);
+      H5Gclose(gb);
+    }
+    H5Gclose(bodies);
+    const hid_t muscles = Group(g, "muscles");
+    for (size_t k = 0; k < rm.muscles.size(); ++k) {
+      const hid_t gm = Group(muscles, rm.model->lines[rm.muscles[k].line].name);
+      Dataset(gm, "tension", ts.muscle_tension.empty() ? std::vector<double>{} : ts.muscle_tension[k], n, 1, "N");
+      AttrString(gm, "group", MuscleGroupName(rm.muscles[k].group));
+      H5Gclose(gm);
+    }
+    H5Gclose(muscles);
+    const hid_t acc = Group(g, "accelerations");
+    Dataset(acc, "pelvis", Flatten(ts.pelvis_acc_W), n, 3, "m/s^2", "world frame");
+    Dataset(acc, "upper_trunk", Flatten(ts.hat_acc_W), n, 3, "m/s^2", "world frame");
+    H5Gclose(acc);
+    const hid_t defl = Group(g, "deflections");
+    Dataset(defl, "shoe_left", ts.shoe_deflection_m[0], n, 1, "m");
+    Dataset(defl, "shoe_right", ts.shoe_deflection_m[1], n, 1, "m");
+    Dataset(defl, "surface_left", ts.surface_deflection_m[0], n, 1, "m");
+    Dataset(defl, "surface_right", ts.surface_deflection_m[1], n, 1, "m");
+    H5Gclose(defl);
+    const hid_t ev = Group(g, "events");
+    const char* names[2][2] = {{"toeoff_left", "touchdown_left"}, {"toeoff_right", "touchdown_right"}};
+    for (int s = 0; s < 2; ++s)
+      for (int td = 0; td < 2; ++td) {
+        std::vector<double> t;
+        for (const GaitEvent& e : r.events)
+          if (e.side == s && e.touchdown == (td == 1)) t.push_back(e.t_s);
+        Dataset(ev, names[s][td], t, t.size(), 1, "s");
+      }
+    H5Gclose(ev);
+    H5Gclose(g);
+    H5Gclose(scen);
+    Check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + tmp);
+  } catch (...) {
+    H5Fclose(file);
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  if (H5Fclose(file) < 0) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw std::runtime_error("cannot finish writing '" + tmp + "' (disk full?)");
+  }
+  std::error_code ec;
+  fs::rename(tmp, final_part, ec);
+  if (ec) throw std::runtime_error("cannot rename '" + tmp + "': " + ec.message());
+  done_.insert(sc.name);
+  done_index_[sc.name] = index;
+}
+
+void ResultsWriter::Finish(const std::vector<Scenario>& scenarios) {
+  std::lock_guard<std::mutex> lock(g_h5_mutex);
+  const std::string tmp = output_ + ".tmp";
+  const hid_t out = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (out < 0) throw std::runtime_error("cannot create '" + tmp + "'");
+  try {
+    AttrString(out, "format", "strideload-results");
+    AttrDouble(out, "format_version", 1);
+    AttrString(out, "tool_version", info_.tool_version);
+    const std::time_t now = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    AttrString(out, "created_utc", buf);
+    AttrString(out, "command_line", info_.command_line);
+    AttrString(out, "sweep_sha256", info_.sweep_sha256);
+    std::string files, hashes;
+    for (const auto& [path, sha] : info_.model_files) {
+      files += (files.empty() ? "" : "\n") + path;
+      hashes += (hashes.empty() ? "" : "\n") + sha;
+    }
+    AttrString(out, "model_files", files);
+    AttrString(out, "model_files_sha256", hashes);
+    std::string varied;
+    for (const auto& k : info_.varied_keys) varied += (varied.empty() ? "" : ",") + k;
+    AttrString(out, "varied_keys", varied);
+    const hid_t scen = Group(out, "scenarios");
+    // Copy each scenario group, in sweep order, and collect its summary row.
+    const hid_t ocpypl = H5Pcreate(H5P_OBJECT_COPY);
+    std::vector<std::vector<double>> num_rows;
+    std::vector<std::vector<std::string>> str_rows;
+    std::vector<std::string> num_cols, str_cols = {"name", "status"};
+    for (const auto& k : StringKeys()) str_cols.push_back(ColumnName(k));
+    for (const ScenarioKey& k : ScenarioKeys())
+      if (k.type == "number" || k.type == "integer") num_cols.push_back(ColumnName(k.path));
+    bool metric_cols_done = false;
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+      const Scenario& sc = scenarios[i];
+      const auto it = done_index_.find(sc.name);
+      if (it == done_index_.end()) throw std::runtime_error("scenario '" + sc.name + "' has no result");
+      const std::string part = PartPath(it->second, sc.name);
+      const hid_t pf = H5Fopen(part.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+      if (pf < 0) throw std::runtime_error("cannot read '" + part + "'");
+      const std::string src = "scenarios/" + sc.name;
+      Check(H5Ocopy(pf, src.c_str(), scen, sc.name.c_str(), ocpypl, H5P_DEFAULT), "copying " + sc.name);
+      const hid_t g = H5Gopen2(pf, src.c_str(), H5P_DEFAULT);
+      std::vector<std::string> srow = {sc.name, ""};
+      ReadAttrString(g, "status", &srow[1]);
+      for (const auto& k : StringKeys()) srow.push_back(ScenarioValue(sc, k));
+      std::vector<double> nrow;
+      for (const ScenarioKey& k : ScenarioKeys())
+        if (k.type == "number" || k.type == "integer") nrow.push_back(ScenarioNumber(sc, k.path));
+      // Metrics in attribute order (metric.*), the same for every scenario.
+      std::vector<std::pair<std::string, double>> metrics;
+      H5Aiterate2(
+          g, H5_INDEX_CRT_ORDER, H5_ITER_NATIVE, nullptr,
+          [](hid_t loc, const char* name, const H5A_info_t*, void* op) -> herr_t {
+            auto* v = static_cast<std::vector<std::pair<std::string, double>>*>(op);
+            const std::string n(name);
+            if (n.rfind("metric.", 0) == 0) {
+              double x = 0;
+              ReadAttrDouble(loc, n, &x);
+              v->push_back({n.substr(7), x});
+            }
+            return 0;
+          },
+          &metrics);
+      if (!metric_cols_done) {
+        for (const auto& m : metrics) num_cols.push_back(m.first);
+        metric_cols_done = true;
+      }
+      for (const auto& m : metrics) nrow.push_back(m.second);
+      H5Gclose(g);
+      H5Fclose(pf);
+      num_rows.push_back(nrow);
+      str_rows.push_back(srow);
+    }
+    H5Pclose(ocpypl);
+    H5Gclose(scen);
+    // Compound summary: fixed-length strings then float64 columns.
+    const size_t n = scenarios.size();
+    const size_t str_len[] = {128, 16, 16, 32, 32};
+    size_t row_size = 0;
+    std::vector<size_t> offsets;
+    for (size_t c = 0; c < str_cols.size(); ++c) {
+      offsets.push_back(row_size);
+      row_size += str_len[c];
+    }
+    for (size_t c = 0; c < num_cols.size(); ++c) {
+      offsets.push_back(row_size);
+      row_size += sizeof(double);
+    }
+    const hid_t ctype = H5Tcreate(H5T_COMPOUND, row_size);
+    std::vector<hid_t> stypes;
+    for (size_t c = 0; c < str_cols.size(); ++c) {
+      const hid_t st = H5Tcopy(H5T_C_S1);
+      H5Tset_size(st, str_len[c]);
+      H5Tset_strpad(st, H5T_STR_NULLPAD);
+      H5Tinsert(ctype, str_cols[c].c_str(), offsets[c], st);
+      stypes.push_back(st);
+    }
+    for (size_t c = 0; c < num_cols.size(); ++c)
+      H5Tinsert(ctype, num_cols[c].c_str(), offsets[str_cols.size() + c], H5T_IEEE_F64LE);
+    std::vector<char> buf2(std::max<size_t>(1, n * row_size), 0);
+    for (size_t i = 0; i < n; ++i) {
+      char* row = buf2.data() + i * row_size;
+      for (size_t c = 0; c < str_cols.size(); ++c)
+        std::memcpy(row + offsets[c], str_rows[i][c].c_str(), std::min(str_rows[i][c].size(), str_len[c] - 1));
+      for (size_t c = 0; c < num_cols.size(); ++c) {
+        const double v = std::isfinite(num_rows[i][c]) ? num_rows[i][c] : 0.0;
+        std::memcpy(row + offsets[str_cols.size() + c], &v, sizeof(double));
+      }
+    }
+    hsize_t dims[1] = {n};
+    const hid_t space = H5Screate_simple(1, dims, nullptr);
+    const hid_t ds = CheckId(H5Dcreate2(out, "summary", ctype, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "creating /summary");
+    if (n > 0) Check(H5Dwrite(ds, ctype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf2.data()), "writing /summary");
+    AttrString(ds, "units", "see each column's suffix: _bw body weights, _s seconds, _deg degrees, _m metres, _kg, _m_s, _km");
+    H5Dclose(ds);
+    H5Sclose(space);
+    for (hid_t st : stypes) H5Tclose(st);
+    H5Tclose(ctype);
+  } catch (...) {
+    H5Fclose(out);
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  if (H5Fclose(out) < 0) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw std::runtime_error("cannot finish writing '" + tmp + "' (disk full?)");
+  }
+  std::error_code ec;
+  fs::rename(tmp, output_, ec);
+  if (ec) throw std::runtime_error("cannot rename '" + tmp + "' to '" + output_ + "': " + ec.message());
+  fs::remove_all(parts_dir_, ec);
+}
+
+SummaryTable ReadSummary(const std::string& path) {
+  std::lock_guard<std::mutex> lock(g_h5_mutex);
+  H5Silence quiet;
+  if (!fs::exists(path)) throw InputError(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file (or truncated)");
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) throw InputError(path + ": cannot be opened as HDF5 (truncated or corrupt?)");
+  std::string format;
+  if (!ReadAttrString(f, "format", &format) || format != "strideload-results") {
+    H5Fclose(f);
+    throw InputError(path + ": not a strideload results file (no format attribute 'strideload-results')");
+  }
+  const hid_t ds = H5Dopen2(f, "summary", H5P_DEFAULT);
+  if (ds < 0) {
+    H5Fclose(f);
+    throw InputError(path + ": has no /summary dataset");
+  }
+  const hid_t type = H5Dget_type(ds);
+  const hid_t space = H5Dget_space(ds);
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space, &n, nullptr);
+  const size_t row_size = H5Tget_size(type);
+  std::vector<char> buf(std::max<size_t>(1, n * row_size));
+  if (n > 0) H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
+  SummaryTable t;
+  const int nm = H5Tget_nmembers(type);
+  for (int i = 0; i < nm; ++i) {
+    char* name = H5Tget_member_name(type, i);
+    t.columns.push_back(name);
+    H5free_memory(name);
+  }
+  for (hsize_t r = 0; r < n; ++r) {
+    std::vector<std::string> row;
+    for (int i = 0; i < nm; ++i) {
+      const size_t off = H5Tget_member_offset(type, i);
+      const hid_t mt = H5Tget_member_type(type, i);
+      const char* p = buf.data() + r * row_size + off;
+      if (H5Tget_class(mt) == H5T_STRING) {
+        const size_t len = H5Tget_size(mt);
+        row.push_back(std::string(p, strnlen(p, len)));
+      } else {
+        double v;
+        std::memcpy(&v, p, sizeof v);
+        std::ostringstream os;
+        os.precision(6);
+        os << v;
+        row.push_back(os.str());
+      }
+      H5Tclose(mt);
+    }
+    t.rows.push_back(row);
+  }
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Dclose(ds);
+  H5Fclose(f);
+  return t;
+}
+
+}  // namespace sl

@@ -1,0 +1,68 @@
+// The HDF5 results file (layout in docs/results-format.md). HDF5 types stay inside
+// results_file.cc. Crash safety: every finished scenario is first written to its own file
+// in <output>.parts/ (temporary name, then rename), so an interrupted or killed sweep loses
+// at most the scenarios in flight; Finish assembles the final file under a temporary name and
+// renames it into place, so <output> appears only when complete.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/running_model.h"
+#include "models/running_sim.h"
+#include "models/scenario_io.h"
+
+namespace sl {
+
+/// Provenance written as root attributes.
+struct RunInfo {
+  std::string tool_version;
+  std::string command_line;
+  std::vector<std::pair<std::string, std::string>> model_files;  ///< path, SHA-256
+  std::string sweep_sha256;  ///< hash of the resolved scenarios and model files
+  std::vector<std::string> varied_keys;
+};
+
+/// Hash identifying a sweep: resolved scenarios plus the model files' hashes.
+std::string SweepHash(const ScenarioSet& set, const Library& lib);
+
+class ResultsWriter {
+ public:
+  /// Prepares <output>.parts/. With resume, keeps the parts of the same sweep (throws
+  /// InputError if the parts belong to another sweep); without, starts afresh.
+  ResultsWriter(std::string output_path, RunInfo info, bool resume);
+
+  /// Scenarios already finished (from a previous, interrupted run).
+  const std::set<std::string>& done() const { return done_; }
+
+  /// Writes one scenario's part file; thread-safe (serialised internally).
+  void WriteScenario(int index, const Scenario& sc, const RunningModel& rm, const RunResult& r);
+
+  /// Assembles the final file from the parts of `scenarios` (in that order), with the summary
+  /// table, and renames it to the output path; removes the parts. Throws std::runtime_error
+  /// naming the path on I/O failure (the parts are kept for --resume).
+  void Finish(const std::vector<Scenario>& scenarios);
+
+  const std::string& parts_dir() const { return parts_dir_; }
+
+ private:
+  std::string PartPath(int index, const std::string& name) const;
+  std::string output_, parts_dir_;
+  RunInfo info_;
+  std::set<std::string> done_;
+  std::map<std::string, int> done_index_;
+};
+
+/// A summary row read back from a results file.
+struct SummaryTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+
+/// Reads /summary of a results file; throws InputError if the file is not a strideload
+/// results file or cannot be read.
+SummaryTable ReadSummary(const std::string& path);
+
+}  // namespace sl
