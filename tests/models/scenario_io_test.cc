@@ -1,0 +1,123 @@
+// Oracle: the documented file format (scenarios/*.yaml, models/scenario_io.h): defaults,
+// full-factorial expansion, naming, overrides, and error messages that name file, line,
+// key, value and what is allowed.
+#include "models/scenario_io.h"
+
+#include <gtest/gtest.h>
+
+#include "models/yaml_util.h"
+
+namespace sl {
+namespace {
+
+const Library& Lib() {
+  static const Library lib = LoadLibrary(DefaultModelsDir());
+  return lib;
+}
+
+std::string ErrorOf(const std::string& text, const ParseOptions& opt = {}) {
+  try {
+    ParseScenarioText(text, "t.yaml", Lib(), opt);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ScenarioFile, EmptyFileIsTheBaselineRunner) {
+  const ScenarioSet s = ParseScenarioText("", "t.yaml", Lib());
+  ASSERT_EQ(s.scenarios.size(), 1u);
+  const Scenario& b = s.scenarios[0];
+  EXPECT_EQ(b.body_mass_kg, 70.0);
+  EXPECT_EQ(b.speed_m_s, 3.5);
+  EXPECT_EQ(b.cadence_steps_min, 170.0);
+  EXPECT_EQ(b.trunk_lean_deg, 7.0);
+  EXPECT_EQ(b.pelvic_tilt_deg, 15.0);
+  EXPECT_EQ(b.surface, "asphalt");
+  EXPECT_EQ(b.shoe, "neutral");
+  EXPECT_EQ(b.foot_strike, FootStrike::kRearfoot);
+}
+
+TEST(ScenarioFile, SweepIsAFullFactorialWithUniqueNamesLastAxisFastest) {
+  const ScenarioSet s = ParseScenarioText(
+      "name: b\nsweep:\n  form.trunk_lean_deg: [0, 5, 10]\n  surface: [asphalt, grass]\n", "t.yaml", Lib());
+  ASSERT_EQ(s.scenarios.size(), 6u);
+  EXPECT_EQ(s.scenarios[0].name, "b-trunk_lean_deg_0-surface_asphalt");
+  EXPECT_EQ(s.scenarios[1].name, "b-trunk_lean_deg_0-surface_grass");
+  EXPECT_EQ(s.scenarios[5].name, "b-trunk_lean_deg_10-surface_grass");
+  EXPECT_EQ(s.scenarios[5].trunk_lean_deg, 10.0);
+  EXPECT_EQ(s.scenarios[5].surface, "grass");
+  EXPECT_EQ(s.varied_keys, (std::vector<std::string>{"form.trunk_lean_deg", "surface"}));
+}
+
+TEST(ScenarioFile, CasesOverrideTheBaseAndSetOverridesEverything) {
+  ParseOptions opt;
+  opt.set = {"runner.speed_m_s=4.0"};
+  const ScenarioSet s = ParseScenarioText(
+      "runner: {speed_m_s: 3.0}\ncases:\n  - name: a\n  - name: b\n    shoe: {name: worn_neutral, wear_km: 600}\n",
+      "t.yaml", Lib(), opt);
+  ASSERT_EQ(s.scenarios.size(), 2u);
+  EXPECT_EQ(s.scenarios[0].speed_m_s, 4.0);
+  EXPECT_EQ(s.scenarios[1].shoe, "worn_neutral");
+  EXPECT_EQ(s.scenarios[1].wear_km, 600.0);
+}
+
+TEST(ScenarioFile, UnknownKeySuggestsTheNearestAndNamesTheLine) {
+  const std::string e = ErrorOf("name: x\nform:\n  trunk_lean_dg: 5\n");
+  EXPECT_NE(e.find("t.yaml:3:"), std::string::npos) << e;
+  EXPECT_NE(e.find("form.trunk_lean_dg"), std::string::npos) << e;
+  EXPECT_NE(e.find("did you mean 'form.trunk_lean_deg'"), std::string::npos) << e;
+}
+
+TEST(ScenarioFile, OutOfRangeValueNamesKeyValueAndRange) {
+  const std::string e = ErrorOf("form:\n  trunk_lean_deg: 80\n");
+  EXPECT_NE(e.find("t.yaml:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("form.trunk_lean_deg = '80'"), std::string::npos) << e;
+  EXPECT_NE(e.find("-10 .. 30"), std::string::npos) << e;
+  EXPECT_NE(ErrorOf("runner: {speed_m_s: 0}").find("1.5 .. 7"), std::string::npos);
+  EXPECT_NE(ErrorOf("runner: {cadence_steps_min: abc}").find("'abc'"), std::string::npos);
+}
+
+TEST(ScenarioFile, UnknownSurfaceListsTheKnownOnes) {
+  const std::string e = ErrorOf("surface: lava\n");
+  EXPECT_NE(e.find("surface = 'lava'"), std::string::npos) << e;
+  EXPECT_NE(e.find("asphalt"), std::string::npos) << e;
+}
+
+TEST(ScenarioFile, RejectsEmptyAxesDuplicatesOversizedSweepsAndBadSet) {
+  EXPECT_NE(ErrorOf("sweep:\n  form.trunk_lean_deg: []\n").find("non-empty list"), std::string::npos);
+  EXPECT_NE(ErrorOf("sweep:\n  form.trunk_lean_deg: [1, 1]\n").find("twice"), std::string::npos);
+  EXPECT_NE(ErrorOf("cases:\n  - name: a\n  - name: a\n").find("duplicate scenario name 'a'"), std::string::npos);
+  ParseOptions small;
+  small.max_scenarios = 4;
+  EXPECT_NE(ErrorOf("sweep:\n  form.trunk_lean_deg: [0, 1, 2]\n  surface: [asphalt, grass]\n", small)
+                .find("more than 4 scenarios"),
+            std::string::npos);
+  ParseOptions bad;
+  bad.set = {"form.trunk_lean_deg"};
+  EXPECT_NE(ErrorOf("", bad).find("expected key=value"), std::string::npos);
+}
+
+TEST(ScenarioFile, MalformedYamlNamesLineAndColumn) {
+  const std::string e = ErrorOf("form: {trunk_lean_deg: 5\n");
+  EXPECT_NE(e.find("malformed YAML"), std::string::npos) << e;
+  EXPECT_NE(e.find("t.yaml:"), std::string::npos) << e;
+}
+
+TEST(ScenarioFile, ResolvedYamlRoundTrips) {
+  const ScenarioSet s = ParseScenarioText("form: {trunk_lean_deg: 12}\nshoe: minimalist\n", "t.yaml", Lib());
+  const ScenarioSet again = ParseScenarioText(ScenarioToYaml(s.scenarios[0]), "r.yaml", Lib());
+  EXPECT_EQ(ScenarioToYaml(again.scenarios[0]), ScenarioToYaml(s.scenarios[0]));
+}
+
+TEST(ScenarioFile, BundledScenariosAreValid) {
+  for (const char* f : {"baseline.yaml", "form_changes.yaml", "sweep_trunk_lean.yaml", "sweep_pelvic_tilt.yaml",
+                        "sweep_surface.yaml", "sweep_shoe.yaml", "sweep_cadence_overstride.yaml", "sweep_core.yaml",
+                        "sweep_camber.yaml"}) {
+    const std::string path = std::string(STRIDELOAD_SOURCE_DIR) + "/scenarios/" + f;
+    EXPECT_NO_THROW(LoadScenarioFile(path, Lib())) << path;
+  }
+}
+
+}  // namespace
+}  // namespace sl
