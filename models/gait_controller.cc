@@ -7,7 +7,7 @@ namespace sl {
 namespace {
 
 constexpr double kTouchdownN = 40.0, kToeoffN = 10.0;
-constexpr double kMinStanceS = 0.05;
+constexpr double kMinStanceS = 0.08;
 
 double Smooth(double x) {
   x = std::clamp(x, 0.0, 1.0);
@@ -95,11 +95,14 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       leg.stance = true;
       leg.t_touchdown_s = t;
       leg.rest_at_touchdown_m = d.line_rest_length_m[rm.leg_line[s]];
+      leg.touchdown_ahead_m = d.kin[rm.foot[s]].p_WB.x() - (P.p_WB + P.R_WB * rm.p_PHip_P[s]).x();
       gs.events.push_back({s, true, t});
       if (gs.last_touchdown_s >= 0) {
         const double T = t - gs.last_touchdown_s;
         const double v_avg = (p_com.x() - gs.x_last_touchdown_m) / T;
-        (void)T;
+        // Cadence: a step longer than the target needs less flight, i.e. less thrust.
+        if (g.thrust_mode_energy <= 0.5)
+          gs.thrust_m = std::clamp(gs.thrust_m + g.thrust_gain * (rm.step_period_s - T), g.thrust_min_m, g.thrust_max_m);
         // Speed: integral correction of the foot placement.
         gs.placement_offset_m = std::clamp(gs.placement_offset_m + g.speed_integral_m_per_m_s * (v_avg - sc.speed_m_s), -0.4, 0.4);
       }
@@ -196,9 +199,13 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double E_star = 0.5 * mass * vz_star * vz_star;
       const double c = std::max(0.0, L_rest - L);
       const double arg = c * c + 2.0 * (E_star - E) / k;
-      const double thrust = std::clamp((arg > 0 ? std::sqrt(arg) : 0.0) - c, g.thrust_min_m, 0.08);
-      gs.thrust_m = thrust;
-      d.line_rest_length_m[line] = L_rest + thrust * ramp;
+      const double thrust_energy = std::clamp((arg > 0 ? std::sqrt(arg) : 0.0) - c, g.thrust_min_m, g.thrust_max_m);
+      const double thrust = g.thrust_mode_energy > 0.5 ? thrust_energy : gs.thrust_m;
+      // Lift-off: once the foot is as far behind the hip as it landed ahead of it, the knee
+      // flexes and the leg unloads (a symmetric stance, as in spring-mass running).
+      const double behind = (p_WH.x() - F.p_WB.x()) - std::max(leg.touchdown_ahead_m, 0.25);
+      const double release = Smooth(behind / 0.04);
+      d.line_rest_length_m[line] = (L_rest + thrust * ramp) - release * g.swing_clearance_m;
       // Friction couple of the foot about the leg: mu x load x half the contact spread.
       const double fn = FootNormal(rm, d, s);
       HipCouple(rm, d, s, p_WH, r, tau_pelvis / n_stance, 0.8 * fn * 0.06);
@@ -221,7 +228,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double swing_time = std::max(0.15, 2.0 * rm.step_period_s - gs.contact_time_s);
       const Vec3 v = v_com;
       const double ahead = (p_com.x() - p_WH.x()) + v.x() * gs.contact_time_s / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) +
-                           sc.overstride_m - gs.placement_offset_m;
+                           sc.overstride_m + gs.placement_offset_m;
       const double side = s == 0 ? 1.0 : -1.0;
       const double lateral = (p_com.y() - p_WH.y()) + side * g.step_width_m / 2 + v.y() * gs.contact_time_s / 2 +
                              g.lateral_gain_s * v.y();

@@ -331,6 +331,8 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.ankle_stance_c = r.Control("ankle_stance_damping_Nms_rad") * sm * sl;
   g.thrust_gain = r.Control("thrust_gain");
   g.thrust_min_m = r.Control("thrust_min_m");
+  g.thrust_max_m = r.Control("thrust_max_m");
+  g.thrust_mode_energy = r.Control("thrust_mode_energy");
   g.retraction_fraction = r.Control("retraction_fraction");
   g.touchdown_sink_speed_m_s = r.Control("touchdown_sink_speed_m_s");
   g.swing_clearance_m = r.Control("swing_clearance_m") * sl;

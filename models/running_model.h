@@ -34,7 +34,7 @@ struct ControlGains {
   double trunk_pitch_k, trunk_pitch_c, trunk_roll_k, trunk_roll_c;  ///< already x core_strength
   double co_contraction_N;                                          ///< already x core_strength
   double foot_flight_k, foot_flight_c, ankle_stance_k, ankle_stance_c;
-  double thrust_gain, thrust_min_m, touchdown_sink_speed_m_s, retraction_fraction;
+  double thrust_gain, thrust_min_m, thrust_max_m, thrust_mode_energy, touchdown_sink_speed_m_s, retraction_fraction;
   double swing_clearance_m;         ///< leg shortening in mid-swing (knee flexion)
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
