@@ -118,7 +118,7 @@ void Dataset(hid_t parent, const std::string& name, const std::vector<double>& d
     hsize_t chunk[2] = {std::min<hsize_t>(rows, 4096), cols};
     H5Pset_chunk(dcpl, rank, chunk);
     H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, 4);
+    H5Pset_deflate(dcpl, 1);  // fast: level 1 keeps writing a small share of the run
   }
   const hid_t ds = CheckId(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                            "creating dataset " + name);

@@ -165,7 +165,12 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     rm.vertebra[i] = add_body(vnames[i], r.vertebra_mass_kg[i] * sm, Diag(r.vertebra_inertia[i], si), c, RotY(axis[i]));
   }
   const Vec3 hat_com = J[5] + r.hat_com_above_t12l1_m * sl * Up(lean) + r.hat_com_anterior_m * sl * Ahead(lean);
-  rm.hat = add_body("HAT", r.hat_mass_kg * sm, Diag(r.hat_inertia, si), hat_com, RotY(lean));
+  // Upper trunk: the rest of the body mass (mass balance of the data sheet, P1).
+  double below = r.pelvis_mass_kg + 2 * r.leg_mass_kg;
+  for (double mv : r.vertebra_mass_kg) below += mv;
+  const double hat_mass = M - below * sm;
+  Check(hat_mass > 0.2 * M, "upper-trunk mass (kg)", hat_mass, "> 20 % of body mass");
+  rm.hat = add_body("HAT", hat_mass, Diag(r.hat_inertia, si), hat_com, RotY(lean));
   rm.q_PH_neutral = Quat(R_WP.transpose() * RotY(lean));
   const char* fnames[2] = {"foot_l", "foot_r"};
   for (int s = 0; s < 2; ++s) {

@@ -259,7 +259,7 @@ ScenarioSet Expand(const YAML::Node& root, const std::string& file, const Librar
     for (size_t a = 0; a < axes.size(); ++a) {
       const auto& [text, where] = axes[a].second[idx[a]];
       Apply(s, axes[a].first, text, where, lib);
-      name += "-" + ShortKey(axes[a].first) + "_" + text;
+      name.append("-").append(ShortKey(axes[a].first)).append("_").append(text);
     }
     s.name = name;
     set.scenarios.push_back(s);

@@ -1,0 +1,67 @@
+// Sweep throughput: scenario-strides per second with 1 and 2 OpenMP threads (the same
+// 8-scenario sweep), and the share of a scenario's time spent writing its HDF5 part.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "cli/results_file.h"
+#include "models/running_sim.h"
+#include "models/scenario_io.h"
+
+namespace {
+
+constexpr int kStrides = 2, kWarmup = 1, kScenarios = 8;
+
+std::string SweepFile() {
+  const std::string path = std::filesystem::temp_directory_path() / "sl_bench_sweep.yaml";
+  std::ofstream f(path);
+  f << "name: b\nsimulation: {strides: " << kStrides << ", warmup_strides: " << kWarmup
+    << ", output_rate_hz: 500}\nsweep:\n  form.trunk_lean_deg: [0, 5, 10, 15]\n  surface: [asphalt, grass]\n";
+  return path;
+}
+
+void SweepThroughput(benchmark::State& state) {
+  sl::RunCommand cmd;
+  cmd.scenario_file = SweepFile();
+  cmd.output = std::filesystem::temp_directory_path() / "sl_bench_sweep.h5";
+  cmd.threads = static_cast<int>(state.range(0));
+  cmd.quiet = true;
+  for (auto _ : state) sl::Run(cmd);
+  const double strides = static_cast<double>(kScenarios) * (kStrides + kWarmup);
+  state.counters["scenario_strides_per_s"] = benchmark::Counter(strides, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["scenarios_per_s"] = benchmark::Counter(kScenarios, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(SweepThroughput)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+// Share of one scenario's wall time spent in HDF5 writing.
+void Hdf5Share(benchmark::State& state) {
+  const sl::Library lib = sl::LoadLibrary(sl::DefaultModelsDir());
+  sl::Scenario sc;
+  sc.strides = kStrides;
+  sc.warmup_strides = kWarmup;
+  const sl::RunningModel rm = sl::BuildRunningModel(lib, sc);
+  double sim_s = 0, write_s = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const sl::RunResult r = sl::SimulateRunning(rm);
+    const auto t1 = std::chrono::steady_clock::now();
+    sl::RunInfo info;
+    info.sweep_sha256 = "bench";
+    const std::string out = std::filesystem::temp_directory_path() / "sl_bench_share.h5";
+    sl::ResultsWriter w(out, info, false);
+    w.WriteScenario(0, sc, rm, r);
+    const auto t2 = std::chrono::steady_clock::now();
+    std::filesystem::remove_all(w.parts_dir());
+    sim_s += std::chrono::duration<double>(t1 - t0).count();
+    write_s += std::chrono::duration<double>(t2 - t1).count();
+  }
+  state.counters["hdf5_share"] = write_s / (sim_s + write_s);
+  state.counters["sim_s_per_stride"] = sim_s / state.iterations() / (kStrides + kWarmup);
+}
+BENCHMARK(Hdf5Share)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace

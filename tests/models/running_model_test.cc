@@ -1,0 +1,156 @@
+// Oracles: the model's construction rules, derived by hand from the data sheet
+// (../shared/docs/biomech-data.md): mass balance, Legaye's PI = PT + SS with lordosis
+// compensation, Ferris 1999 constant series stiffness, Cook 1985-based shoe wear, road
+// camber geometry, seeded terrain, an undeflected spine in the built posture, and
+// muscle moment arms from runner.yaml.
+#include "models/running_model.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "sim/dynamics.h"
+
+namespace sl {
+namespace {
+
+const Library& Lib() {
+  static const Library lib = LoadLibrary(DefaultModelsDir());
+  return lib;
+}
+constexpr double kDeg = M_PI / 180.0;
+
+RunningModel Build(const Scenario& s) { return BuildRunningModel(Lib(), s); }
+
+TEST(RunningModel, MassesAddUpToTheRunnerPlusShoes) {
+  for (double mass : {55.0, 70.0, 95.0}) {
+    Scenario s;
+    s.body_mass_kg = mass;
+    const RunningModel rm = Build(s);
+    double total = 0;
+    for (const Body& b : rm.model->bodies) total += b.mass_kg;
+    EXPECT_NEAR(total, mass + 2 * Lib().shoes.at("neutral").mass_kg, 1e-9);
+  }
+}
+
+TEST(RunningModel, PelvicTiltMovesSacralSlopeOneToOneAndLordosisFollows) {
+  Scenario a, b;
+  a.pelvic_tilt_deg = 15;
+  b.pelvic_tilt_deg = 25;
+  const RunningModel ra = Build(a), rb = Build(b);
+  // Legaye: PI fixed, so an anterior rotation of 10 deg raises SS by 10 deg ...
+  EXPECT_NEAR((rb.sacral_slope_rad - ra.sacral_slope_rad) / kDeg, 10.0, 1e-9);
+  // ... and at the same trunk lean the lumbar lordosis grows by the same 10 deg.
+  EXPECT_NEAR((rb.lumbar_lordosis_rad - ra.lumbar_lordosis_rad) / kDeg, 10.0, 1e-9);
+  // Standing reference: SS 40 deg at the reference tilt; the baseline (lean 7 deg) runs with
+  // 0.85 x the standing lordosis of 50 deg.
+  EXPECT_NEAR(ra.sacral_slope_rad / kDeg, 40.0, 1e-9);
+  EXPECT_NEAR(ra.lumbar_lordosis_rad / kDeg, 0.85 * 50.0, 1e-9);
+  // The L5/S1 disc tilts forward more with more tilt (more anterior shear from the trunk's weight).
+  EXPECT_GT(rb.disc_angle_rad[0], ra.disc_angle_rad[0]);
+}
+
+TEST(RunningModel, ForwardLeanFlattensTheLordosis) {
+  Scenario a, b;
+  a.trunk_lean_deg = 2;
+  b.trunk_lean_deg = 14;
+  EXPECT_NEAR((Build(a).lumbar_lordosis_rad - Build(b).lumbar_lordosis_rad) / kDeg, 12.0, 1e-9);
+}
+
+TEST(RunningModel, LegStiffnessKeepsTheSeriesStiffnessConstant) {
+  // Ferris et al. 1999: runners keep leg + surface (here + shoe) stiffness nearly constant.
+  double series_ref = -1;
+  for (const char* surface : {"asphalt", "grass", "treadmill", "synthetic_track"}) {
+    Scenario s;
+    s.surface = surface;
+    const RunningModel rm = Build(s);
+    const double series = 1.0 / (1.0 / rm.leg_stiffness_N_m + 1.0 / rm.shoe_heel_secant_N_m + 1.0 / rm.surface_stiffness_N_m);
+    if (series_ref < 0) series_ref = series;
+    EXPECT_NEAR(series / series_ref, 1.0, 1e-9) << surface;
+  }
+  Scenario hard, soft;
+  soft.surface = "grass";
+  EXPECT_GT(Build(soft).leg_stiffness_N_m, Build(hard).leg_stiffness_N_m);  // stiffer leg on soft ground
+  // McMahon & Cheng 1990: K_LEG = k L0 / (m g) = 15 -> 11.1 kN/m for 70 kg, L0 = 0.93 m; the
+  // baseline (neutral shoe on asphalt) is the adaptation's reference, so it keeps that value.
+  const RunningModel rm = Build(hard);
+  EXPECT_NEAR(rm.leg_stiffness_N_m, 15.0 * 70 * 9.81 / 0.93, 1e-6);
+}
+
+TEST(RunningModel, WornShoesAreStifferByTheDocumentedFactor) {
+  Scenario s;
+  s.shoe = "worn_neutral";
+  s.wear_km = 500;
+  EXPECT_NEAR(Build(s).shoe_heel_secant_N_m / Lib().shoes.at("worn_neutral").secant_stiffness_N_m, 1.44, 1e-12);
+  s.wear_km = 0;
+  EXPECT_NEAR(Build(s).shoe_heel_secant_N_m, Lib().shoes.at("worn_neutral").secant_stiffness_N_m, 1e-9);
+}
+
+TEST(RunningModel, CamberTiltsTheGroundUnderBothFeet) {
+  Scenario s;
+  s.surface = "cambered_road";
+  s.camber_deg = 3.0;
+  const RunningModel rm = Build(s);
+  const TerrainQuery q = rm.model->terrains[0]->Query(Vec3(0, 0, 0));
+  EXPECT_NEAR(std::acos(q.n_W.z()) / kDeg, 3.0, 1e-9);
+  EXPECT_LT(q.n_W.y(), 0.0);  // rising to the left: the normal leans right
+}
+
+TEST(RunningModel, UnevenTrailIsSeededAndBounded) {
+  Scenario s;
+  s.surface = "uneven_trail";
+  s.seed = 7;
+  const RunningModel a = Build(s), b = Build(s);
+  s.seed = 8;
+  const RunningModel c = Build(s);
+  double max_h = 0, diff = 0;
+  for (int i = 0; i < 200; ++i) {
+    const Vec3 p(0.037 * i, 0.011 * i, 0.0);
+    const double ha = a.model->terrains[0]->Query(p).penetration_m;
+    EXPECT_EQ(ha, b.model->terrains[0]->Query(p).penetration_m);
+    diff = std::max(diff, std::abs(ha - c.model->terrains[0]->Query(p).penetration_m));
+    max_h = std::max(max_h, std::abs(ha));
+  }
+  EXPECT_GT(diff, 1e-3);
+  EXPECT_LE(max_h, Lib().surfaces.at("uneven_trail").roughness_m + 1e-12);
+  EXPECT_GT(max_h, 0.25 * Lib().surfaces.at("uneven_trail").roughness_m);
+}
+
+TEST(RunningModel, SpineIsUndeflectedInTheBuiltPosture) {
+  const RunningModel rm = Build(Scenario{});
+  Data d = MakeData(*rm.model);
+  for (int b = 0; b < rm.model->nbody(); ++b)
+    SetBodyState(*rm.model, d, b, rm.p_WB0[b], rm.q_WB0[b], Vec3::Zero(), Vec3::Zero());
+  CalcOutputs(*rm.model, d);
+  for (int l = 0; l < 6; ++l) {
+    const BushingOutput& o = d.bushings[rm.level_bushing[l]];
+    EXPECT_LT(o.p_FM_F.norm(), 1e-12) << rm.level_names[l];
+    EXPECT_LT(o.theta_FM.norm(), 1e-12) << rm.level_names[l];
+  }
+}
+
+TEST(RunningModel, ErectorSpinaeActsBehindTheSpineAtItsDocumentedMomentArm) {
+  const RunningModel rm = Build(Scenario{});
+  for (const MuscleInfo& m : rm.muscles) {
+    if (m.group == MuscleGroup::kErectorSpinae) {
+      EXPECT_GT(m.moment_arm_m, 0.04);
+      EXPECT_LT(m.moment_arm_m, 0.08);
+    }
+    if (m.group == MuscleGroup::kRectusAbdominis) {
+      EXPECT_GT(m.moment_arm_m, 0.06);  // anterior, longer arm
+    }
+  }
+}
+
+TEST(RunningModel, WeakCoreLowersTheActiveSpinalStiffness) {
+  Scenario weak;
+  weak.core_strength = 0.25;
+  const RunningModel n = Build(Scenario{}), w = Build(weak);
+  const double kn = n.model->bushings[n.level_bushing[0]].k_rot_Nm_rad.y();
+  const double kw = w.model->bushings[w.level_bushing[0]].k_rot_Nm_rad.y();
+  // 1 + 2 x core: 3x passive at normal core, 1.5x at a weak core (data sheet P3).
+  EXPECT_NEAR(kn / kw, 3.0 / 1.5, 1e-12);
+}
+
+}  // namespace
+}  // namespace sl
