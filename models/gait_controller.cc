@@ -225,7 +225,13 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // servo (hip) and an axial damper (knee) track the path.
       const GaitState::Leg& other = gs.leg[1 - s];
       const bool next_to_land = other.stance || other.t_toeoff_s > leg.t_toeoff_s;
-      const double swing_time = std::max(0.15, 2.0 * rm.step_period_s - gs.contact_time_s);
+      // Timing from the other leg: it leaves the ground one contact time after it landed,
+      // and this leg lands one flight (of the cadence's step period) after that.
+      const double t_flight = std::max(0.05, rm.step_period_s - gs.contact_time_s);
+      const double planned_td = other.stance ? other.t_touchdown_s + gs.contact_time_s + t_flight
+                                : next_to_land ? std::max(other.t_toeoff_s + t_flight, t + 0.01)
+                                           : leg.t_toeoff_s + 2.0 * rm.step_period_s - gs.contact_time_s;
+      const double swing_time = std::max(0.15, planned_td - leg.t_toeoff_s);
       const Vec3 v = v_com;
       const double ahead = (p_com.x() - p_WH.x()) + v.x() * gs.contact_time_s / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) +
                            sc.overstride_m + gs.placement_offset_m;
@@ -260,9 +266,8 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // Landing: once this leg is next and the other is past mid-stance, the leg extends to
       // its stance length at the planned angle (spring-mass running: the body then falls onto
       // an extended leg, and a late landing comes with a steeper leg).
-      const double ext_start = other.stance ? other.t_touchdown_s + 0.5 * gs.contact_time_s
-                                            : other.t_toeoff_s - 0.5 * gs.contact_time_s;
-      const double ext = next_to_land ? Smooth((t - ext_start) / 0.1) : 0.0;
+      const double ext_start = planned_td - g.extension_lead_s;
+      const double ext = next_to_land ? Smooth((t - ext_start) / g.extension_time_s) : 0.0;
       const double L0 = rm.leg_rest_length_m;
       const double horiz = std::min(std::hypot(rel.x(), rel.y()), 0.95 * L0);
       const double z_extended = p_WH.z() - std::sqrt(L0 * L0 - horiz * horiz);

@@ -341,6 +341,8 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.retraction_fraction = r.Control("retraction_fraction");
   g.touchdown_sink_speed_m_s = r.Control("touchdown_sink_speed_m_s");
   g.swing_clearance_m = r.Control("swing_clearance_m") * sl;
+  g.extension_lead_s = r.Control("extension_lead_s");
+  g.extension_time_s = r.Control("extension_time_s");
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));
   g.step_width_m = r.step_width_m * sl;
