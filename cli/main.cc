@@ -3,11 +3,15 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <sstream>
 #include <exception>
 
 #include "cli/commands.h"
 #include "models/yaml_util.h"
 #include "sim/errors.h"
+#ifdef STRIDELOAD_WITH_VTK
+#include "viz/compare.h"
+#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"strideload: loads on the lower back of runners (forward dynamics, HDF5 results)"};
@@ -39,6 +43,16 @@ int main(int argc, char** argv) {
 
   auto* validate_cmd = app.add_subcommand("validate", "run the validation cases against published ranges");
   auto* chain_cmd = app.add_subcommand("spine-chain", "run the cross-engine spine-chain reference model");
+#ifdef STRIDELOAD_WITH_VTK
+  sl::viz::CompareOptions cmp;
+  std::string cmp_list;
+  auto* compare_cmd = app.add_subcommand("compare", "figure: GRF and L5/S1 compression against % stance, scenarios overlaid");
+  compare_cmd->add_option("file", cmp.results_file, "results file (HDF5)")->required();
+  compare_cmd->add_option("--scenarios", cmp_list, "comma-separated names; the first is the reference")->required();
+  compare_cmd->add_option("-o,--output", cmp.output_png, "PNG file");
+  compare_cmd->add_option("--width", cmp.width, "pixels")->check(CLI::Range(400, 8000));
+  compare_cmd->add_option("--height", cmp.height, "pixels")->check(CLI::Range(300, 8000));
+#endif
 
   try {
     app.parse(argc, argv);
@@ -59,6 +73,17 @@ int main(int argc, char** argv) {
     if (*summary_cmd) return sl::Summary(summary_file, csv);
     if (*validate_cmd) return sl::Validate(models_dir);
     if (*chain_cmd) return sl::SpineChainReference();
+#ifdef STRIDELOAD_WITH_VTK
+    if (*compare_cmd) {
+      std::stringstream ss(cmp_list);
+      std::string item;
+      while (std::getline(ss, item, ','))
+        if (!item.empty()) cmp.scenarios.push_back(item);
+      sl::viz::RenderComparison(cmp);
+      std::printf("wrote %s\n", cmp.output_png.c_str());
+      return 0;
+    }
+#endif
   } catch (const sl::InputError& e) {
     std::fprintf(stderr, "strideload: %s\n", e.what());
     return 2;

@@ -529,3 +529,73 @@ SummaryTable ReadSummary(const std::string& path) {
 }
 
 }  // namespace sl
+
+namespace sl {
+namespace {
+
+std::vector<double> ReadDoubles(hid_t file, const std::string& path, size_t cols) {
+  H5Silence quiet;
+  const hid_t ds = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
+  if (ds < 0) throw InputError("results file: missing dataset " + path);
+  const hid_t space = H5Dget_space(ds);
+  hsize_t dims[2] = {0, 0};
+  H5Sget_simple_extent_dims(space, dims, nullptr);
+  std::vector<double> v(static_cast<size_t>(dims[0]) * cols);
+  if (!v.empty()) H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(space);
+  H5Dclose(ds);
+  return v;
+}
+
+std::vector<Vec3> ToVec3(const std::vector<double>& v) {
+  std::vector<Vec3> out(v.size() / 3);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = Vec3(v[3 * i], v[3 * i + 1], v[3 * i + 2]);
+  return out;
+}
+
+}  // namespace
+
+ScenarioSeries ReadScenarioSeries(const std::string& path, const std::string& name) {
+  std::lock_guard<std::mutex> lock(g_h5_mutex);
+  H5Silence quiet;
+  if (!fs::exists(path)) throw InputError(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file (or truncated)");
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) throw InputError(path + ": cannot be opened as HDF5");
+  std::string format;
+  if (!ReadAttrString(f, "format", &format) || format != "strideload-results") {
+    H5Fclose(f);
+    throw InputError(path + ": not a strideload results file");
+  }
+  const std::string g = "scenarios/" + name;
+  if (H5Lexists(f, "scenarios", H5P_DEFAULT) <= 0 || H5Lexists(f, g.c_str(), H5P_DEFAULT) <= 0) {
+    H5Fclose(f);
+    throw InputError(path + ": no scenario '" + name + "' (see `strideload summary " + path + "`)");
+  }
+  ScenarioSeries s;
+  s.name = name;
+  try {
+    const hid_t grp = H5Gopen2(f, g.c_str(), H5P_DEFAULT);
+    ReadAttrString(grp, "status", &s.status);
+    ReadAttrDouble(grp, "param.runner.body_mass_kg", &s.body_mass_kg);
+    double w = 0;
+    ReadAttrDouble(grp, "param.simulation.warmup_strides", &w);
+    s.warmup_strides = static_cast<int>(w);
+    H5Gclose(grp);
+    s.time_s = ReadDoubles(f, g + "/time", 1);
+    s.grf_W[0] = ToVec3(ReadDoubles(f, g + "/grf_left", 3));
+    s.grf_W[1] = ToVec3(ReadDoubles(f, g + "/grf_right", 3));
+    s.l5s1_force = ToVec3(ReadDoubles(f, g + "/joints/L5_S1/force", 3));
+    s.touchdown_s[0] = ReadDoubles(f, g + "/events/touchdown_left", 1);
+    s.touchdown_s[1] = ReadDoubles(f, g + "/events/touchdown_right", 1);
+    s.toeoff_s[0] = ReadDoubles(f, g + "/events/toeoff_left", 1);
+    s.toeoff_s[1] = ReadDoubles(f, g + "/events/toeoff_right", 1);
+  } catch (...) {
+    H5Fclose(f);
+    throw;
+  }
+  H5Fclose(f);
+  return s;
+}
+
+}  // namespace sl

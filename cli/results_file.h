@@ -5,6 +5,7 @@
 // renames it into place, so <output> appears only when complete.
 #pragma once
 
+#include <array>
 #include <map>
 #include <set>
 #include <string>
@@ -54,6 +55,21 @@ class ResultsWriter {
   std::set<std::string> done_;
   std::map<std::string, int> done_index_;
 };
+
+/// The time series of one scenario that the figures need (read back from a results file).
+struct ScenarioSeries {
+  std::string name;
+  std::string status;
+  double body_mass_kg = 0;
+  int warmup_strides = 0;
+  std::vector<double> time_s;
+  std::array<std::vector<Vec3>, 2> grf_W;   ///< left, right (N)
+  std::vector<Vec3> l5s1_force;             ///< compression, AP shear, lateral shear (N)
+  std::array<std::vector<double>, 2> touchdown_s, toeoff_s;
+};
+
+/// Reads one scenario's series; throws InputError naming the file and scenario if absent.
+ScenarioSeries ReadScenarioSeries(const std::string& path, const std::string& name);
 
 /// A summary row read back from a results file.
 struct SummaryTable {

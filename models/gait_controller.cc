@@ -172,7 +172,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
   const double heading = Yaw(P.q_WB);
   const Quat q_heading(Eigen::AngleAxisd(heading, Vec3::UnitZ()));
   for (int s = 0; s < 2; ++s) {
-    const GaitState::Leg& leg = gs.leg[s];
+    GaitState::Leg& leg = gs.leg[s];
     const BodyKinematics& F = d.kin[rm.foot[s]];
     const Vec3 p_WH = P.p_WB + P.R_WB * rm.p_PHip_P[s];
     const Vec3 v_WH = P.PointVelocity(p_WH);
@@ -184,7 +184,9 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // Thrust after mid-stance (leg lengthening), ramped over 40 ms.
       const double Ldot = d.lines[line].velocity_m_s;
       const double since = t - leg.t_touchdown_s;
-      const double ramp = Ldot > 0 ? Smooth((since - 0.3 * gs.contact_time_s) / 0.04) : 0.0;
+      // The thrust ramps in smoothly from maximum leg compression (the first lengthening).
+      if (Ldot > 0 && leg.t_max_compression_s < leg.t_touchdown_s && since > 0.02) leg.t_max_compression_s = t;
+      const double ramp = leg.t_max_compression_s >= leg.t_touchdown_s ? Smooth((t - leg.t_max_compression_s) / 0.06) : 0.0;
       const double settle = Smooth(since / (0.4 * gs.contact_time_s));
       const double L_rest = leg.rest_at_touchdown_m + (rm.leg_rest_length_m - leg.rest_at_touchdown_m) * settle;
       // Thrust by energy (after mid-stance): the vertical energy of the COM, counted from the

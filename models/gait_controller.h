@@ -33,7 +33,8 @@ struct GaitState {
     Vec3 p_toeoff_rel_W = Vec3::Zero();  ///< ankle relative to the hip at toe-off (m)
     double unloaded_since_s = -1;
     double rest_at_touchdown_m = 0;  ///< leg rest length when the foot landed (m)
-    double touchdown_ahead_m = 0.3;  ///< how far ahead of the hip the foot landed (m)  ///< start of the current unloaded interval in stance (s)
+    double touchdown_ahead_m = 0.3;  ///< how far ahead of the hip the foot landed (m)
+    double t_max_compression_s = -1e3;  ///< time of the leg's maximum compression in this stance (s)  ///< start of the current unloaded interval in stance (s)
   };
   std::array<Leg, 2> leg;
   double thrust_m = 0.008;        ///< stance leg lengthening after mid-stance (m)

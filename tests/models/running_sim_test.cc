@@ -15,8 +15,8 @@ const Library& Lib() {
   return lib;
 }
 
-Metrics Simulate(Scenario s) {
-  s.strides = 4;
+Metrics Simulate(Scenario s, int strides = 4) {
+  s.strides = strides;
   s.warmup_strides = 2;
   SimulationOptions opt;
   opt.keep_series = false;
@@ -88,7 +88,8 @@ TEST(RunningSim, WornShoesRaiseTheImpactPeak) {
   Scenario fresh, worn;
   worn.shoe = "worn_neutral";
   worn.wear_km = 600;
-  EXPECT_GT(Simulate(worn).both.impact_peak_bw.mean, Simulate(fresh).both.impact_peak_bw.mean);
+  // A small effect against step-to-step variation: averaged over 10 strides.
+  EXPECT_GT(Simulate(worn, 10).both.impact_peak_bw.mean, Simulate(fresh, 10).both.impact_peak_bw.mean);
 }
 
 }  // namespace

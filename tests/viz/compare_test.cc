@@ -1,0 +1,75 @@
+// Oracles: the figure's contract (docs and issue): a PNG of the requested size, not blank,
+// different where the scenarios differ, rendered headless (a private Xvfb when DISPLAY is
+// unset); and the stance-normalised curves it plots (touchdown at 0 %, toe-off at 100 %).
+#include "viz/compare.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "cli/commands.h"
+#include "models/yaml_util.h"
+#include "viz/image_stats.h"
+
+namespace sl::viz {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string& Results() {
+  static const std::string path = [] {
+    const fs::path dir = fs::temp_directory_path() / ("sl_viz_test_" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "s.yaml") << "name: v\nsimulation: {strides: 2, warmup_strides: 1, output_rate_hz: 500}\n"
+                                     "cases:\n  - name: base\n  - name: lean\n    form: {trunk_lean_deg: 18}\n";
+    RunCommand cmd;
+    cmd.scenario_file = (dir / "s.yaml").string();
+    cmd.output = (dir / "r.h5").string();
+    cmd.quiet = true;
+    Run(cmd);
+    return cmd.output;
+  }();
+  return path;
+}
+
+TEST(Compare, StanceCurvesStartAndEndUnloaded) {
+  const StanceCurves c = MeanStanceCurves(Results(), "base");
+  ASSERT_EQ(c.grf_bw.size(), 101u);
+  EXPECT_GE(c.stances, 1);
+  EXPECT_LT(c.grf_bw.front(), 1.0);  // touchdown: the force is only building up
+  EXPECT_LT(c.grf_bw.back(), 0.3);   // toe-off
+  double peak = 0;
+  for (double v : c.grf_bw) peak = std::max(peak, v);
+  EXPECT_GT(peak, 1.5);              // running: well above body weight
+}
+
+TEST(Compare, RendersHeadlessAPngOfTheRequestedSizeThatIsNotBlank) {
+  unsetenv("DISPLAY");  // exercise the private-Xvfb path
+  const std::string png = (fs::path(Results()).parent_path() / "a.png").string();
+  CompareOptions opt{Results(), {"base", "lean"}, png, 900, 600};
+  RenderComparison(opt);
+  const ImageStats s = ReadPngStats(png);
+  EXPECT_EQ(s.width, 900);
+  EXPECT_EQ(s.height, 600);
+  EXPECT_GT(s.mean, 200.0);   // mostly white background ...
+  EXPECT_GT(s.stddev, 10.0);  // ... with lines, labels and text on it
+  EXPECT_EQ(std::getenv("DISPLAY"), nullptr);  // the private display is gone again
+  // A different pair of scenarios gives a different picture.
+  CompareOptions other = opt;
+  other.scenarios = {"base"};
+  other.output_png = (fs::path(Results()).parent_path() / "b.png").string();
+  RenderComparison(other);
+  EXPECT_NE(ReadPngStats(other.output_png).checksum, s.checksum);
+}
+
+TEST(Compare, UnknownScenarioIsAnInputError) {
+  CompareOptions opt{Results(), {"nope"}, "/tmp/x.png", 900, 600};
+  EXPECT_THROW(RenderComparison(opt), InputError);
+}
+
+}  // namespace
+}  // namespace sl::viz
