@@ -274,8 +274,11 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double horiz = std::min(std::hypot(rel.x(), rel.y()), 0.95 * L0);
       const double z_extended = p_WH.z() - std::sqrt(L0 * L0 - horiz * horiz);
       const double z_lifted = ground_z + ankle_h + lift;
-      const double z_des = ext * z_extended + (1.0 - ext) * std::max(z_lifted, z_extended);
-      const double vz_des = ext >= 1.0 ? v_WH.z() : 0.0;
+      // The foot never aims below the ground, and it comes down no faster than the landing
+      // speed (Liu & Nigg 2000: ~0.6 m/s): the leg flexes a little if the body falls faster.
+      const double z_floor = ground_z + ankle_h - 0.005;
+      const double z_des = std::max(z_floor, ext * z_extended + (1.0 - ext) * std::max(z_lifted, z_extended));
+      const double vz_des = ext >= 1.0 ? std::max(v_WH.z(), -g.touchdown_sink_speed_m_s) : 0.0;
       const Vec3 p_des(p_WH.x() + rel.x(), p_WH.y() + rel.y(), z_des);
       const Vec3 v_des(v_WH.x() + rel_vx, v_WH.y() + (goal.y() - start.y()) * sv, vz_des);
       // Axial: the spring's rest length is the planned leg length (never beyond its stance length).
@@ -290,7 +293,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double m_foot = rm.model->bodies[rm.foot[s]].mass_kg;
       Vec3 F_foot = m_foot * a_ff + g.swing_stiffness_N_m * dp + g.swing_damping_Ns_m * dv;
       // Knee: damp the leg-length motion relative to the planned rate.
-      const double c_axial = 1.4 * std::sqrt(rm.leg_stiffness_N_m * m_foot);
+      const double c_axial = 2.0 * g.knee_damping_ratio * std::sqrt(rm.leg_stiffness_N_m * m_foot);
       const double Ldot_des = (v_des - v_WH).dot(e);
       F_foot -= c_axial * (d.lines[line].velocity_m_s - Ldot_des) * e;
       const Vec3 grav = m_foot * rm.model->gravity_W;

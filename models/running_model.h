@@ -36,7 +36,8 @@ struct ControlGains {
   double foot_flight_k, foot_flight_c, ankle_stance_k, ankle_stance_c;
   double thrust_gain, thrust_min_m, thrust_max_m, thrust_mode_energy, touchdown_sink_speed_m_s, retraction_fraction;
   double swing_clearance_m;         ///< ankle lift in mid-swing (knee flexion)
-  double extension_lead_s, extension_time_s;  ///< leg extension before the planned touchdown
+  double extension_lead_s, extension_time_s;
+  double knee_damping_ratio;        ///< damping of the swinging lower mass on the leg spring  ///< leg extension before the planned touchdown
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
   double residual_k, residual_c, residual_lateral_k, residual_lateral_c, residual_speed_Ns_m, residual_vertical_Ns_m;
