@@ -14,7 +14,7 @@
 
 namespace {
 
-constexpr int kStrides = 2, kWarmup = 1, kScenarios = 8;
+constexpr int kStrides = 8, kWarmup = 3, kScenarios = 8;  // the default scenario length
 
 std::string SweepFile() {
   const std::string path = std::filesystem::temp_directory_path() / "sl_bench_sweep.yaml";
