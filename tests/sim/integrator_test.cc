@@ -68,6 +68,8 @@ struct OrderCase {
   double order;
 };
 
+void PrintTo(const OrderCase& c, std::ostream* os) { *os << IntegratorName(c.kind) << " h=" << c.h; }
+
 class ConvergenceOrder : public ::testing::TestWithParam<OrderCase> {};
 
 TEST_P(ConvergenceOrder, MeasuredOrderMatchesTheory) {
