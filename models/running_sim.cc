@@ -50,6 +50,7 @@ struct SideAcc {
 // High-rate record used for the metrics (every control period).
 struct Trace {
   std::vector<double> t;
+  std::vector<Vec3> residual_force, residual_moment;
   std::array<std::vector<Vec3>, 2> grf;
   std::array<std::vector<Vec3>, 6> force, moment;
 };
@@ -194,10 +195,22 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
     out.peak_torsion_moment_bw_m[l] = mtor[l].Get();
   }
   out.peak_compression_bw_max = comp_max.Get();
+  if (out.steps > 0) {
+    const size_t a = index_at(t_first), b = std::min(index_at(t_last), tr.t.size());
+    double f2 = 0, m2 = 0;
+    for (size_t i = a; i < b; ++i) {
+      const double f = tr.residual_force[i].norm() / bw, m = tr.residual_moment[i].norm() / bw;
+      f2 += f * f;
+      m2 += m * m;
+      out.residual_force_peak_bw = std::max(out.residual_force_peak_bw, f);
+      out.residual_moment_peak_bw_m = std::max(out.residual_moment_peak_bw_m, m);
+    }
+    if (b > a) {
+      out.residual_force_rms_bw = std::sqrt(f2 / (b - a));
+      out.residual_moment_rms_bw_m = std::sqrt(m2 / (b - a));
+    }
+  }
   if (out.steps > 0 && t_last > t_first) {
-    const size_t a = index_at(t_first), b = std::min(index_at(t_last), tr.t.size() - 1);
-    (void)a;
-    (void)b;
     out.cadence_steps_min = 60.0 * out.steps / (t_last - t_first);
   }
   out.mean_speed_m_s = sc.speed_m_s;
@@ -239,6 +252,8 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
       for (int s = 0; s < 2; ++s)
         for (int c : rm.foot_contacts[s]) grf[s] += d.contacts[c].f_W;
       tr.t.push_back(d.t_s);
+      tr.residual_force.push_back(gs.residual_force_W);
+      tr.residual_moment.push_back(gs.residual_torque_W);
       for (int s = 0; s < 2; ++s) tr.grf[s].push_back(grf[s]);
       for (int l = 0; l < 6; ++l) {
         tr.force[l].push_back(DiscForce(d.bushings[rm.level_bushing[l]]));

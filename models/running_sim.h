@@ -35,6 +35,11 @@ struct Metrics {
   double lumbar_damage_index_per_week = 0;
   double peak_compression_ratio_ultimate = 0;  ///< mean peak L5/S1 compression / 5 kN reference strength
   double mean_speed_m_s = 0, cadence_steps_min = 0;
+  /// Pelvis residual actuators over the measured steps (to check they stay small against
+  /// the ground reaction force, as in OpenSim RRA practice): RMS and peak force (BW) and
+  /// moment (BW·m).
+  double residual_force_rms_bw = 0, residual_force_peak_bw = 0;
+  double residual_moment_rms_bw_m = 0, residual_moment_peak_bw_m = 0;
 };
 
 /// Time series sampled at the scenario's output rate.

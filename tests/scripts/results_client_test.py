@@ -75,7 +75,8 @@ with h5py.File(r1, "r") as f:
     for col in ["name", "status", "trunk_lean_deg", "surface", "speed_m_s", "impact_peak_bw", "active_peak_bw",
                 "loading_rate_bw_s", "contact_time_s", "braking_peak_bw", "propulsive_peak_bw",
                 "peak_compression_bw_L5_S1", "peak_compression_bw_T12_L1", "peak_ap_shear_bw_L5_S1",
-                "peak_lateral_shear_bw_L5_S1", "peak_compression_bw"]:
+                "peak_lateral_shear_bw_L5_S1", "peak_compression_bw", "residual_force_rms_bw",
+                "residual_moment_rms_bw_m"]:
         check(col in df.columns, f"summary column {col}")
     check(sorted(df["trunk_lean_deg"].tolist()) == [0, 0, 1, 1, 2, 2], "swept parameter column")
     names = [n.decode() for n in df["name"]]
