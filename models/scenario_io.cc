@@ -313,6 +313,14 @@ const std::vector<ScenarioKey>& ScenarioKeys() {
 }
 
 ScenarioSet ParseScenarioText(const std::string& text, const std::string& file, const Library& lib, const ParseOptions& opt) {
+  // Scenario files are shallow; refusing deep nesting keeps the YAML parser's recursion bounded.
+  int depth = 0, max_depth = 0;
+  for (char ch : text) {
+    if (ch == '[' || ch == '{') max_depth = std::max(max_depth, ++depth);
+    if ((ch == ']' || ch == '}') && depth > 0) --depth;
+  }
+  if (max_depth > 32) throw InputError(file + ": nesting deeper than 32 levels is not allowed in a scenario file");
+  if (text.size() > (16u << 20)) throw InputError(file + ": larger than 16 MiB; a scenario file is a few kB");
   YAML::Node root;
   try {
     root = YAML::Load(text);

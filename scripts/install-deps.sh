@@ -11,6 +11,7 @@ PACKAGES=(
   libyaml-cpp-dev          # scenario and model files
   libcli11-dev             # command line
   libgtest-dev googletest  # tests
+  clang libclang-rt-14-dev # fuzzing (libFuzzer) in CI
   libbenchmark-dev         # bench/
   libopenmpi-dev openmpi-bin  # MPI sweeps; also required by Debian's VTK CMake package
   libvtk9-dev              # viz/
