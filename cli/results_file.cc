@@ -108,8 +108,11 @@ hid_t Group(hid_t parent, const std::string& name) {
 }
 
 // A rows x cols float64 dataset, chunked and compressed, with a units attribute.
+// Time series are stored as float32 (7 significant digits: far finer than the model's
+// accuracy) and `time` as float64; the data in memory stay double.
 void Dataset(hid_t parent, const std::string& name, const std::vector<double>& data, size_t rows, size_t cols,
              const std::string& units, const std::string& columns = "") {
+  const hid_t file_type = name == "time" ? H5T_IEEE_F64LE : H5T_IEEE_F32LE;
   hsize_t dims[2] = {rows, cols};
   const int rank = cols == 1 ? 1 : 2;
   const hid_t space = H5Screate_simple(rank, dims, nullptr);
@@ -120,7 +123,7 @@ void Dataset(hid_t parent, const std::string& name, const std::vector<double>& d
     H5Pset_shuffle(dcpl);
     H5Pset_deflate(dcpl, 1);  // fast: level 1 keeps writing a small share of the run
   }
-  const hid_t ds = CheckId(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+  const hid_t ds = CheckId(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                            "creating dataset " + name);
   if (rows > 0) Check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + name);
   AttrString(ds, "units", units);
