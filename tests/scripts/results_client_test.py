@@ -143,6 +143,19 @@ with open(out + ".parts/sweep.sha256", "w") as f:
 p = run(["run", other, "-o", out, "--resume", "--quiet"])
 check(p.returncode == 2 and "different sweep" in p.stderr, f"resume of another sweep is refused: {p.stderr}")
 
+# --- a scenario that fails at run time is recorded, the others go on, exit status 1 --------
+fail_src = os.path.join(TMP, "fail.yaml")
+with open(fail_src, "w") as f:
+    f.write("name: f\nsimulation: {strides: 1, warmup_strides: 1, output_rate_hz: 50}\n"
+            "cases:\n  - name: fine\n  - name: too_fast\n    runner: {speed_m_s: 5.0}\n")
+fail_out = os.path.join(TMP, "fail.h5")
+p = run(["run", fail_src, "-o", fail_out, "--quiet"])
+check(p.returncode == 1, f"exit status 1 when a scenario fails, got {p.returncode}")
+with h5py.File(fail_out, "r") as f:
+    st = {r["name"].decode(): r["status"].decode() for r in f["summary"][:]}
+    check(st.get("fine") == "ok" and st.get("too_fast") == "failed", f"statuses recorded: {st}")
+    check(len(f["scenarios/too_fast"].attrs["reason"]) > 10, "the failure reason is recorded")
+
 # --- bounded memory: 200 scenarios do not need 10x the memory of 20 ----------------------------
 def peak_rss_kb(n_lean):
     src_m = sweep_file(n_lean, f"mem{n_lean}")
