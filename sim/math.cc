@@ -22,10 +22,12 @@ Vec3 RotationVectorFromQuat(const Quat& q_in) {
 Quat QuatFromRotationVector(const Vec3& theta) {
   const double a = theta.norm();
   double c, k;  // cos(a/2) and sin(a/2)/a
-  if (a < 1e-6) {
+  if (a < 1e-3) {
+    // Taylor series to a^4: the next terms are below 1e-19, so this is exact in double and
+    // spares the trigonometric calls for the small rotations of a time step.
     const double a2 = a * a;
-    c = 1.0 - a2 / 8.0;
-    k = 0.5 - a2 / 48.0;
+    c = 1.0 - a2 / 8.0 + a2 * a2 / 384.0;
+    k = 0.5 - a2 / 48.0 + a2 * a2 / 3840.0;
   } else {
     c = std::cos(0.5 * a);
     k = std::sin(0.5 * a) / a;

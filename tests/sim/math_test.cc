@@ -9,7 +9,8 @@ namespace sl {
 namespace {
 
 TEST(RotationVector, RoundTripsAndMatchesAxisAngle) {
-  for (const Vec3& theta : {Vec3(0.3, -0.2, 0.1), Vec3(0, 0, 3.0), Vec3(1e-9, 2e-9, -1e-9), Vec3(-2.0, 1.0, 0.5)}) {
+  for (const Vec3& theta : {Vec3(0.3, -0.2, 0.1), Vec3(0, 0, 3.0), Vec3(1e-9, 2e-9, -1e-9), Vec3(-2.0, 1.0, 0.5),
+                            Vec3(4e-4, -5e-4, 6e-4), Vec3(9.9e-4, 0, 0)}) {  // the series branch, too
     const Quat q = QuatFromRotationVector(theta);
     EXPECT_NEAR(q.norm(), 1.0, 1e-15);
     const Eigen::AngleAxisd aa(theta.norm(), theta.norm() > 0 ? Vec3(theta.normalized()) : Vec3::UnitX());
