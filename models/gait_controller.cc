@@ -187,7 +187,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // The thrust ramps in smoothly from maximum leg compression (the first lengthening).
       if (Ldot > 0 && leg.t_max_compression_s < leg.t_touchdown_s && since > 0.02) leg.t_max_compression_s = t;
       const double ramp = leg.t_max_compression_s >= leg.t_touchdown_s ? Smooth((t - leg.t_max_compression_s) / 0.06) : 0.0;
-      const double settle = Smooth(since / (0.4 * gs.contact_time_s));
+      const double settle = Smooth(since / (g.settle_fraction * gs.contact_time_s));
       const double L_rest = leg.rest_at_touchdown_m + (rm.leg_rest_length_m - leg.rest_at_touchdown_m) * settle;
       // Thrust by energy (after mid-stance): the vertical energy of the COM, counted from the
       // touchdown height, plus the energy in the leg spring, should equal 1/2 M vz*^2 with vz*

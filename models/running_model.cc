@@ -344,6 +344,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.extension_lead_s = r.Control("extension_lead_s");
   g.extension_time_s = r.Control("extension_time_s");
   g.knee_damping_ratio = r.Control("knee_damping_ratio");
+  g.settle_fraction = r.Control("settle_fraction");
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));
   g.step_width_m = r.step_width_m * sl;

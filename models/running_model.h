@@ -37,7 +37,8 @@ struct ControlGains {
   double thrust_gain, thrust_min_m, thrust_max_m, thrust_mode_energy, touchdown_sink_speed_m_s, retraction_fraction;
   double swing_clearance_m;         ///< ankle lift in mid-swing (knee flexion)
   double extension_lead_s, extension_time_s;
-  double knee_damping_ratio;        ///< damping of the swinging lower mass on the leg spring  ///< leg extension before the planned touchdown
+  double knee_damping_ratio;        ///< damping of the swinging lower mass on the leg spring
+  double settle_fraction;           ///< share of the contact time over which the leg re-extends after landing  ///< leg extension before the planned touchdown
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
   double residual_k, residual_c, residual_lateral_k, residual_lateral_c, residual_speed_Ns_m, residual_vertical_Ns_m;
