@@ -11,6 +11,7 @@
 #include "sim/errors.h"
 #ifdef STRIDELOAD_WITH_VTK
 #include "viz/compare.h"
+#include "viz/plot.h"
 #endif
 
 int main(int argc, char** argv) {
@@ -52,6 +53,15 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("-o,--output", cmp.output_png, "PNG file");
   compare_cmd->add_option("--width", cmp.width, "pixels")->check(CLI::Range(400, 8000));
   compare_cmd->add_option("--height", cmp.height, "pixels")->check(CLI::Range(300, 8000));
+  sl::viz::PlotOptions plot;
+  auto* plot_cmd = app.add_subcommand("plot", "figure: a summary metric against a swept parameter");
+  plot_cmd->add_option("file", plot.results_file, "results file (HDF5)")->required();
+  plot_cmd->add_option("--x", plot.x, "summary column on the x axis (e.g. trunk_lean_deg)")->required();
+  plot_cmd->add_option("--y", plot.y, "summary column on the y axis (e.g. peak_compression_bw_L5_S1)")->required();
+  plot_cmd->add_option("--by", plot.by, "one line per value of this column (e.g. surface)");
+  plot_cmd->add_option("-o,--output", plot.output_png, "PNG file");
+  plot_cmd->add_option("--width", plot.width, "pixels")->check(CLI::Range(400, 8000));
+  plot_cmd->add_option("--height", plot.height, "pixels")->check(CLI::Range(300, 8000));
 #endif
 
   try {
@@ -81,6 +91,11 @@ int main(int argc, char** argv) {
         if (!item.empty()) cmp.scenarios.push_back(item);
       sl::viz::RenderComparison(cmp);
       std::printf("wrote %s\n", cmp.output_png.c_str());
+      return 0;
+    }
+    if (*plot_cmd) {
+      sl::viz::RenderPlot(plot);
+      std::printf("wrote %s\n", plot.output_png.c_str());
       return 0;
     }
 #endif

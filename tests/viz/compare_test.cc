@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "models/yaml_util.h"
 #include "viz/image_stats.h"
+#include "viz/plot.h"
 
 namespace sl::viz {
 namespace {
@@ -69,6 +70,24 @@ TEST(Compare, RendersHeadlessAPngOfTheRequestedSizeThatIsNotBlank) {
 TEST(Compare, UnknownScenarioIsAnInputError) {
   CompareOptions opt{Results(), {"nope"}, "/tmp/x.png", 900, 600};
   EXPECT_THROW(RenderComparison(opt), InputError);
+}
+
+TEST(Plot, MetricAgainstParameterIsAPngAndNamesUnknownColumns) {
+  const std::string png = (fs::path(Results()).parent_path() / "p.png").string();
+  PlotOptions opt{Results(), "trunk_lean_deg", "peak_compression_bw_L5_S1", "", png, 800, 500};
+  RenderPlot(opt);
+  const ImageStats s = ReadPngStats(png);
+  EXPECT_EQ(s.width, 800);
+  EXPECT_EQ(s.height, 500);
+  EXPECT_GT(s.stddev, 10.0);
+  opt.y = "peak_compresion";
+  try {
+    RenderPlot(opt);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("peak_compresion"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("peak_compression_bw_L5_S1"), std::string::npos);  // lists the columns
+  }
 }
 
 }  // namespace
