@@ -121,14 +121,6 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const Vec3 hip = P.p_WB + P.R_WB * rm.p_PHip_P[s];
       const bool behind = d.kin[rm.foot[s]].p_WB.x() < hip.x();
       if (t - leg.unloaded_since_s < 0.008 || !behind || t - leg.t_touchdown_s < kMinStanceS) continue;
-      // Cadence: the flight that completes the step period needs a take-off speed
-      // g T_flight / 2; the thrust of the next stance corrects the error of this one.
-      const double t_flight = std::max(0.02, rm.step_period_s - (leg.unloaded_since_s - leg.t_touchdown_s));
-      // The COM lands lower than it takes off (the heel rises before toe-off): a flight of
-      // t_flight from height z_to down to the last touchdown height needs
-      // vz = g t / 2 - (z_to - z_td) / t.
-      const double vz_target = 0.5 * 9.81 * t_flight - (p_com.z() - gs.z_last_touchdown_m) / t_flight;
-      (void)vz_target;
       leg.stance = false;
       leg.t_toeoff_s = leg.unloaded_since_s;
       leg.unloaded_since_s = -1;
@@ -347,7 +339,6 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   const Vec3 shift(0, 0, hip_z - rm.hip_height_m);
   const Vec3 v(sc.speed_m_s, 0, 0);
   for (int b = 0; b < m.nbody(); ++b) SetBodyState(m, d, b, rm.p_WB0[b] + shift, rm.q_WB0[b], v, Vec3::Zero());
-  const Vec3 hip_c(0, 0, hip_z);
   for (int s = 0; s < 2; ++s) {
     const Vec3 hip = rm.p_WB0[rm.pelvis] + shift + rm.q_WB0[rm.pelvis] * rm.p_PHip_P[s];
     Vec3 ankle;
@@ -367,7 +358,6 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
     SetBodyState(m, d, rm.foot[s], ankle, q, v, Vec3::Zero());
     d.line_rest_length_m[rm.leg_line[s]] = (ankle - hip).norm();
   }
-  (void)hip_c;
 }
 
 }  // namespace sl

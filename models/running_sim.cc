@@ -242,7 +242,6 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
   ts.muscle_tension.assign(rm.muscles.size(), {});
   ts.body_position.assign(m.nbody(), {});
   ts.body_orientation.assign(m.nbody(), {});
-  Vec3 v_pelvis_prev = v_WB_W(d.qvel, rm.pelvis), v_hat_prev = v_WB_W(d.qvel, rm.hat);
   try {
     while (gs.steps < steps_needed && d.t_s < t_max) {
       CalcOutputs(m, d);
@@ -301,8 +300,6 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
     res.status = "failed";
     res.reason = e.what();
   }
-  (void)v_pelvis_prev;
-  (void)v_hat_prev;
   res.events = gs.events;
   res.simulated_s = d.t_s;
   res.steps = d.steps;

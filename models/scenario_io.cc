@@ -333,8 +333,7 @@ ScenarioSet ParseScenarioText(const std::string& text, const std::string& file, 
 }
 
 ScenarioSet LoadScenarioFile(const std::string& path, const Library& lib, const ParseOptions& opt) {
-  const YAML::Node root_check = LoadYamlFile(path);  // file errors with the file's name
-  (void)root_check;
+  LoadYamlFile(path);  // a missing file or bad syntax is reported with the file's name
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
