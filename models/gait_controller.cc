@@ -310,8 +310,14 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
     double T = g.co_contraction_N;
     const double arm = std::max(0.02, mu.moment_arm_m);
     switch (mu.group) {
-      case MuscleGroup::kErectorSpinae: T += tau_y < 0 ? 0.3 * -tau_y / arm : 0.0; break;
-      case MuscleGroup::kMultifidus: T += tau_y < 0 ? 0.08 * -tau_y / arm : 0.0; break;
+      // Extension: multifidus (deep, 5 fascicles) carry 40 % at a normal core; the erector
+      // spinae (superficial, 2 sides) take the rest, so a weak core shifts load to them.
+      case MuscleGroup::kErectorSpinae:
+        T += tau_y < 0 ? 0.5 * (1.0 - 0.4 * std::min(1.0, g.deep_fraction)) * -tau_y / arm : 0.0;
+        break;
+      case MuscleGroup::kMultifidus:
+        T = g.co_contraction_N * g.deep_fraction + (tau_y < 0 ? 0.08 * std::min(1.0, g.deep_fraction) * -tau_y / arm : 0.0);
+        break;
       case MuscleGroup::kRectusAbdominis: T += tau_y > 0 ? 0.35 * tau_y / arm : 0.0; break;
       case MuscleGroup::kObliques:
         T += tau_y > 0 ? 0.15 * tau_y / arm : 0.0;

@@ -31,8 +31,9 @@ struct MuscleInfo {
 struct ControlGains {
   double speed_gain_s, speed_integral_m_per_m_s, lateral_gain_s, swing_stiffness_N_m, swing_damping_Ns_m;
   double pelvis_pitch_k, pelvis_pitch_c, pelvis_roll_k, pelvis_roll_c, pelvis_yaw_k, pelvis_yaw_c;
-  double trunk_pitch_k, trunk_pitch_c, trunk_roll_k, trunk_roll_c;  ///< already x core_strength
-  double co_contraction_N;                                          ///< already x core_strength
+  double trunk_pitch_k, trunk_pitch_c, trunk_roll_k, trunk_roll_c;
+  double co_contraction_N;  ///< baseline tension of each trunk muscle (deep ones x deep_fraction)
+  double deep_fraction;     ///< core_strength: activity of the deep stabilisers relative to normal
   double foot_flight_k, foot_flight_c, ankle_stance_k, ankle_stance_c;
   double thrust_gain, thrust_min_m, thrust_max_m, thrust_mode_energy, touchdown_sink_speed_m_s, retraction_fraction;
   double swing_clearance_m;         ///< ankle lift in mid-swing (knee flexion)

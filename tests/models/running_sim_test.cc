@@ -92,6 +92,25 @@ TEST(RunningSim, WornShoesRaiseTheImpactPeak) {
   EXPECT_GT(Simulate(worn, 10).both.impact_peak_bw.mean, Simulate(fresh, 10).both.impact_peak_bw.mean);
 }
 
+TEST(RunningSim, WeakCoreShiftsCompressionUpwardAndRaisesAnteriorShear) {
+  // Raabe & Chaudhari 2018 (FBLS model, running, complete deep-muscle weakness): compression
+  // up to +15 % at upper lumbar levels and up to -8 % at lower ones; anterior shear up to
+  // +19 %. Directions are asserted, and the changes must stay within the published bounds.
+  Scenario normal, weak;
+  normal.core_strength = 1.0;
+  weak.core_strength = 0.25;
+  const Metrics a = Simulate(normal), b = Simulate(weak);
+  const double upper = b.peak_compression_bw[5].mean / a.peak_compression_bw[5].mean;
+  const double lower = b.peak_compression_bw[0].mean / a.peak_compression_bw[0].mean;
+  const double shear = b.peak_ap_shear_bw[0].mean / a.peak_ap_shear_bw[0].mean;
+  EXPECT_GT(upper, 1.0);
+  EXPECT_LE(upper, 1.15 + 0.03);
+  EXPECT_LT(lower, 1.0);
+  EXPECT_GE(lower, 0.92 - 0.03);
+  EXPECT_GT(shear, 1.0);
+  EXPECT_LE(shear, 1.19 + 0.03);
+}
+
 TEST(RunningSim, LeftAndRightAgreeOnFlatGround) {
   // Issue 3 validation: the two sides within 2 % on flat ground (GRF peaks and loading rate;
   // contact time still differs by ~2.3 % and is checked at 3 %).
