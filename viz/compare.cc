@@ -8,7 +8,6 @@
 #include <vtkContextView.h>
 #include <vtkFloatArray.h>
 #include <vtkNew.h>
-#include <vtkPNGWriter.h>
 #include <vtkPen.h>
 #include <vtkPlot.h>
 #include <vtkRenderWindow.h>
@@ -16,7 +15,6 @@
 #include <vtkTable.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
-#include <vtkWindowToImageFilter.h>
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +26,7 @@
 #include "cli/results_file.h"
 #include "models/yaml_util.h"
 #include "viz/headless.h"
+#include "viz/png_output.h"
 
 namespace sl::viz {
 namespace {
@@ -166,16 +165,7 @@ void RenderComparison(const CompareOptions& opt) {
   text->SetDisplayPosition(70, 15);
   view->GetRenderer()->AddActor2D(text);
 
-  view->GetRenderWindow()->Render();
-  vtkNew<vtkWindowToImageFilter> grab;
-  grab->SetInput(view->GetRenderWindow());
-  grab->ReadFrontBufferOff();
-  grab->Update();
-  vtkNew<vtkPNGWriter> png;
-  png->SetFileName(opt.output_png.c_str());
-  png->SetInputConnection(grab->GetOutputPort());
-  png->Write();
-  if (!std::filesystem::exists(opt.output_png)) throw std::runtime_error("could not write " + opt.output_png);
+  WriteWindowPng(view->GetRenderWindow(), opt.output_png);
 }
 
 }  // namespace sl::viz

@@ -7,14 +7,12 @@
 #include <vtkContextView.h>
 #include <vtkFloatArray.h>
 #include <vtkNew.h>
-#include <vtkPNGWriter.h>
 #include <vtkPlot.h>
 #include <vtkPlotPoints.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkTable.h>
 #include <vtkTextProperty.h>
-#include <vtkWindowToImageFilter.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -24,6 +22,7 @@
 #include "cli/results_file.h"
 #include "models/yaml_util.h"
 #include "viz/headless.h"
+#include "viz/png_output.h"
 
 namespace sl::viz {
 namespace {
@@ -101,16 +100,7 @@ void RenderPlot(const PlotOptions& opt) {
   chart->SetShowLegend(true);
   chart->GetLegend()->SetHorizontalAlignment(vtkChartLegend::RIGHT);
   chart->GetLegend()->SetVerticalAlignment(vtkChartLegend::TOP);
-  view->GetRenderWindow()->Render();
-  vtkNew<vtkWindowToImageFilter> grab;
-  grab->SetInput(view->GetRenderWindow());
-  grab->ReadFrontBufferOff();
-  grab->Update();
-  vtkNew<vtkPNGWriter> png;
-  png->SetFileName(opt.output_png.c_str());
-  png->SetInputConnection(grab->GetOutputPort());
-  png->Write();
-  if (!std::filesystem::exists(opt.output_png)) throw std::runtime_error("could not write " + opt.output_png);
+  WriteWindowPng(view->GetRenderWindow(), opt.output_png);
 }
 
 }  // namespace sl::viz

@@ -1,0 +1,14 @@
+// Grabbing a rendered window into a PNG file: shared by every figure the viz/ commands draw.
+#pragma once
+
+#include <string>
+
+class vtkRenderWindow;
+
+namespace sl::viz {
+
+/// Renders `window` and writes its back buffer to `path` (PNG). Throws std::runtime_error
+/// when the file was not written (e.g. the directory does not exist).
+void WriteWindowPng(vtkRenderWindow* window, const std::string& path);
+
+}  // namespace sl::viz
