@@ -22,8 +22,12 @@ namespace sl {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};  // the signal that stopped the sweep (0: none)
 
-extern "C" void OnSignal(int) { g_stop.store(true); }
+extern "C" void OnSignal(int sig) {
+  g_signal.store(sig);
+  g_stop.store(true);
+}
 
 Library LoadLib(const std::string& dir) { return LoadLibrary(dir.empty() ? DefaultModelsDir() : dir); }
 
@@ -118,7 +122,7 @@ int Run(const RunCommand& cmd) {
   if (g_stop.load()) {
     std::fprintf(stderr, "strideload: interrupted; %zu of %zu scenarios are kept in %s\nresume with: strideload run %s -o %s --resume\n",
                  writer.done().size(), n, writer.parts_dir().c_str(), cmd.scenario_file.c_str(), cmd.output.c_str());
-    return 1;
+    return 128 + g_signal.load();  // the shell convention: 130 after SIGINT, 143 after SIGTERM
   }
   writer.Finish(set.scenarios);
   if (!cmd.quiet) std::fprintf(stderr, "wrote %s (%zu scenarios, %d failed)\n", cmd.output.c_str(), n, failed.load());

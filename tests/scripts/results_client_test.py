@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Results files as real clients see them (h5py, pandas), determinism across thread counts,
-an interrupted sweep (SIGKILL) resumed to the same content, and bounded memory.
+an interrupted sweep (SIGKILL, SIGINT, SIGTERM) resumed to the same content, and bounded memory.
 
 Oracles: the documented layout (docs/results-format.md); bit-for-bit equality of every
 dataset and scenario attribute between runs; peak RSS of a 200-scenario sweep against a
@@ -133,6 +133,36 @@ for seed in range(2):
         ck, cr = content(out), content(ref)
         diff = [k for k in cr if cr[k] != ck.get(k)]
         check(not diff and ck.keys() == cr.keys(), f"resumed content equals an uninterrupted run; differs: {diff[:3]}")
+
+# --- SIGINT / SIGTERM: the sweep stops after the scenarios in flight, keeps them, says how to
+# resume, exits 128+signal, and the resumed file equals an uninterrupted run -------------------
+for sig in (signal.SIGINT, signal.SIGTERM):
+    out = os.path.join(TMP, f"stopped{int(sig)}.h5")
+    proc = subprocess.Popen([EXE, "run", src_k, "-o", out, "--threads", "2", "--quiet"],
+                            stderr=subprocess.PIPE, text=True)
+    parts = out + ".parts"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        done = [x for x in os.listdir(parts) if x.endswith(".h5") and not x.startswith("tmp-")] if os.path.isdir(parts) else []
+        if len(done) >= 2 or proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    finished_early = proc.poll() is not None
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    check(not finished_early, f"the sweep was still running when {sig.name} was sent")
+    if not finished_early:
+        check(proc.returncode == 128 + int(sig), f"exit status {128 + int(sig)} after {sig.name}, got {proc.returncode}: {err[-300:]}")
+        check("interrupted" in err and "--resume" in err, f"{sig.name}: the message says how to resume: {err[-300:]}")
+        check(not os.path.exists(out), f"no results file after {sig.name}")
+        kept = [x for x in os.listdir(parts) if x.endswith(".h5") and not x.startswith("tmp-")]
+        check(len(kept) >= 2, f"{sig.name}: finished scenarios are kept ({len(kept)})")
+    p = run(["run", src_k, "-o", out, "--threads", "2", "--resume"])
+    check(p.returncode == 0 and os.path.exists(out), f"resumed after {sig.name}: {p.stderr[-300:]}")
+    if os.path.exists(out):
+        ck, cr = content(out), content(ref)
+        diff = [k for k in cr if cr[k] != ck.get(k)]
+        check(not diff and ck.keys() == cr.keys(), f"{sig.name}: resumed content equals an uninterrupted run; differs: {diff[:3]}")
 
 # --resume refuses parts of another sweep
 other = sweep_file(2, "other")
