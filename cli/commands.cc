@@ -67,6 +67,9 @@ class Progress {
 void InstallStopHandlers() {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
+  // A file-size limit (ulimit -f) would otherwise kill the process; ignored, the write fails
+  // with EFBIG and is reported like a full disk, keeping the finished scenarios.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 int Run(const RunCommand& cmd) {
@@ -124,7 +127,13 @@ int Run(const RunCommand& cmd) {
                  writer.done().size(), n, writer.parts_dir().c_str(), cmd.scenario_file.c_str(), cmd.output.c_str());
     return 128 + g_signal.load();  // the shell convention: 130 after SIGINT, 143 after SIGTERM
   }
-  writer.Finish(set.scenarios);
+  try {
+    writer.Finish(set.scenarios);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "strideload: %s\nall %zu scenarios are kept in %s; free space and rerun with --resume\n", e.what(), n,
+                 writer.parts_dir().c_str());
+    return 1;
+  }
   if (!cmd.quiet) std::fprintf(stderr, "wrote %s (%zu scenarios, %d failed)\n", cmd.output.c_str(), n, failed.load());
   return failed.load() > 0 ? 1 : 0;
 }

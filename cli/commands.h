@@ -26,6 +26,7 @@ int Validate(const std::string& models_dir);
 int SpineChainReference();
 
 /// Set by SIGINT/SIGTERM: the sweep stops after the scenarios in flight.
+/// Also ignores SIGXFSZ, so that an exceeded file-size limit is an I/O error, not a kill.
 void InstallStopHandlers();
 
 }  // namespace sl

@@ -164,6 +164,38 @@ for sig in (signal.SIGINT, signal.SIGTERM):
         diff = [k for k in cr if cr[k] != ck.get(k)]
         check(not diff and ck.keys() == cr.keys(), f"{sig.name}: resumed content equals an uninterrupted run; differs: {diff[:3]}")
 
+# --- out of space (a file-size limit, ulimit -f): a clear error, exit 1, no partial file, the
+# previous results file untouched, finished scenarios kept; --resume then completes -----------
+def fsize_limit(nbytes):
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+
+
+full = os.path.getsize(ref)
+# (a) every part fits, the assembled file does not (parts are ~1/12 of it)
+out = os.path.join(TMP, "full_disk.h5")
+with open(out, "wb") as f:
+    f.write(b"previous results")
+p = run(["run", src_k, "-o", out, "--threads", "2", "--quiet"], preexec_fn=fsize_limit(full // 2))
+check(p.returncode == 1, f"exit status 1 when the results file cannot be written, got {p.returncode}: {p.stderr[-300:]}")
+check("disk full" in p.stderr and "--resume" in p.stderr, f"the message names the cause and the remedy: {p.stderr[-300:]}")
+check(p.stderr.count("\n") <= 3, f"a short message, no trace: {p.stderr}")
+with open(out, "rb") as f:
+    check(f.read() == b"previous results", "the previous results file survives")
+check(not os.path.exists(out + ".tmp"), "no half-written temporary file is left")
+p = run(["run", src_k, "-o", out, "--threads", "2", "--resume", "--quiet"])
+check(p.returncode == 0, f"resume after the disk-full error: {p.stderr[-300:]}")
+if p.returncode == 0:
+    ck, cr = content(out), content(ref)
+    diff = [k for k in cr if cr[k] != ck.get(k)]
+    check(not diff and ck.keys() == cr.keys(), f"resumed after disk full equals an uninterrupted run; differs: {diff[:3]}")
+# (b) not even one scenario's part fits
+out = os.path.join(TMP, "tiny_disk.h5")
+p = run(["run", src_k, "-o", out, "--threads", "2", "--quiet"], preexec_fn=fsize_limit(4096))
+check(p.returncode == 1 and "disk full" in p.stderr, f"a part that cannot be written is a clear error: {p.returncode} {p.stderr[-300:]}")
+check(not os.path.exists(out), "no results file when no part could be written")
+left = [x for x in os.listdir(out + ".parts") if x.startswith("tmp-")] if os.path.isdir(out + ".parts") else []
+check(not left, f"no half-written part is left: {left}")
+
 # --resume refuses parts of another sweep
 other = sweep_file(2, "other")
 out = os.path.join(TMP, "mixed.h5")
