@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -253,6 +254,7 @@ ScenarioSet Expand(const YAML::Node& root, const std::string& file, const Librar
   }
   // Full factorial, last axis fastest.
   std::vector<size_t> idx(axes.size(), 0);
+  std::vector<std::string> origin;  // file:line:col each scenario comes from (for messages)
   for (size_t n = 0; n < total; ++n) {
     Scenario s = base;
     std::string name = base.name;
@@ -263,6 +265,7 @@ ScenarioSet Expand(const YAML::Node& root, const std::string& file, const Librar
     }
     s.name = name;
     set.scenarios.push_back(s);
+    origin.push_back(root.IsMap() && root["sweep"] ? Where(file, root["sweep"]) : file);
     for (size_t a = axes.size(); a-- > 0;) {
       if (++idx[a] < axes[a].second.size()) break;
       idx[a] = 0;
@@ -271,12 +274,13 @@ ScenarioSet Expand(const YAML::Node& root, const std::string& file, const Librar
   if (root.IsMap() && root["cases"]) {
     const YAML::Node cases = root["cases"];
     if (!cases.IsSequence() || cases.size() == 0) throw InputError(Where(file, cases) + ": cases must be a non-empty list of scenarios");
-    if (axes.empty()) set.scenarios.clear();  // with cases only, the base is a template
+    if (axes.empty()) set.scenarios.clear(), origin.clear();  // with cases only, the base is a template
     for (const auto& c : cases) {
       if (!c.IsMap() || !c["name"]) throw InputError(Where(file, c) + ": every case needs a 'name'");
       Scenario s = base;
       ApplyMap(s, c, file, lib, false);
       set.scenarios.push_back(s);
+      origin.push_back(Where(file, c["name"]));
       for (const auto& kv : c) {
         const std::string k = kv.first.as<std::string>();
         if (k == "name") continue;
@@ -295,9 +299,13 @@ ScenarioSet Expand(const YAML::Node& root, const std::string& file, const Librar
     if (set.scenarios.size() > opt.max_scenarios)
       throw InputError(file + ": more than " + std::to_string(opt.max_scenarios) + " scenarios");
   }
-  std::set<std::string> names;
-  for (const Scenario& s : set.scenarios)
-    if (!names.insert(s.name).second) throw InputError(file + ": duplicate scenario name '" + s.name + "'");
+  std::map<std::string, size_t> first_of_name;
+  for (size_t i = 0; i < set.scenarios.size(); ++i) {
+    const auto [it, fresh] = first_of_name.emplace(set.scenarios[i].name, i);
+    if (!fresh)
+      throw InputError(origin[i] + ": duplicate scenario name '" + set.scenarios[i].name + "' (first at " +
+                       origin[it->second] + "); names must be unique");
+  }
   return set;
 }
 
