@@ -150,7 +150,7 @@ RunResult Run(const IntegratorOptions& options, const std::vector<ReferenceRow>&
 std::string ReferencePath() {
   if (const char* env = std::getenv("STRIDELOAD_SHARED_DIR"))
     return std::string(env) + "/benchmarks/spine-chain/reference.csv";
-  return std::string(STRIDELOAD_SHARED_DIR) + "/benchmarks/spine-chain/reference.csv";
+  return STRIDELOAD_SPINE_CHAIN_REFERENCE;
 }
 
 }  // namespace sl::spine_chain

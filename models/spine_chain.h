@@ -44,8 +44,9 @@ struct RunResult {
 /// the running peak of each foot's total normal force (sampled at every step end).
 RunResult Run(const IntegratorOptions& options, const std::vector<ReferenceRow>& reference);
 
-/// Where the shared benchmark lives relative to the source tree (set by CMake), or the
-/// STRIDELOAD_SHARED_DIR environment variable.
+/// The bundled copy of the benchmark's reference trajectory
+/// (models/reference/spine-chain-reference.csv), or `$STRIDELOAD_SHARED_DIR/benchmarks/
+/// spine-chain/reference.csv` when that environment variable is set.
 std::string ReferencePath();
 
 }  // namespace sl::spine_chain

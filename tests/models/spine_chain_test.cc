@@ -1,4 +1,4 @@
-// Oracle: the cross-engine reference ../shared/benchmarks/spine-chain/reference.csv
+// Oracle: the cross-engine reference (Simbody; shared/benchmarks/spine-chain/reference.csv, bundled as models/reference/spine-chain-reference.csv)
 // (Simbody 3.7, Runge-Kutta-Merson at accuracy 1e-10).
 #include "models/spine_chain.h"
 
