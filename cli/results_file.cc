@@ -231,6 +231,10 @@ ResultsWriter::ResultsWriter(std::string output_path, RunInfo info, bool resume)
   const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw InputError(output_ + ": the output folder '" + dir.string() + "' does not exist");
+  if (fs::exists(out, ec) && !fs::is_regular_file(out, ec))
+    throw InputError(output_ + ": exists and is not a file (give a file name for the results, e.g. results.h5)");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw InputError(output_ + ": the output folder '" + dir.string() + "' is not writable");
   const std::string manifest = parts_dir_ + "/sweep.sha256";
   if (fs::exists(parts_dir_)) {
     std::string hash;

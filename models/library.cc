@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include "models/yaml_util.h"
 
@@ -25,6 +26,7 @@ void RequirePositive(double v, const YAML::Node& map, const std::string& key, co
 
 RunnerParams ReadRunner(const std::string& file) {
   const YAML::Node root = LoadYamlFile(file);
+  const KeyUseRecorder used;
   RunnerParams r;
   const YAML::Node ref = Require(root, "reference", file, "runner");
   r.ref_mass_kg = GetDouble(ref, "body_mass_kg", file, "reference");
@@ -126,6 +128,7 @@ RunnerParams ReadRunner(const std::string& file) {
   for (const char* strike : {"rearfoot", "midfoot", "forefoot"})
     if (!r.strike_pitch_rad.count(strike))
       throw InputError(Where(file, c) + ": control.strike_pitch_deg: missing key '" + strike + "'");
+  used.CheckAllRead(root, file);
   return r;
 }
 
@@ -143,6 +146,8 @@ Library LoadLibrary(const std::string& dir) {
   lib.runner = ReadRunner(runner);
   const YAML::Node sf = LoadYamlFile(surfaces);
   if (!sf.IsMap()) throw InputError(surfaces + ": must be a map of surface names");
+  std::optional<KeyUseRecorder> used;
+  used.emplace();
   for (const auto& kv : sf) {
     SurfaceSpec s;
     s.name = kv.first.as<std::string>();
@@ -155,8 +160,11 @@ Library LoadLibrary(const std::string& dir) {
     s.roughness_wavelength_m = GetDoubleOr(n, "roughness_wavelength_m", 0.4, surfaces, s.name);
     lib.surfaces[s.name] = s;
   }
+  used->CheckAllRead(sf, surfaces);
   const YAML::Node sh = LoadYamlFile(shoes);
   if (!sh.IsMap()) throw InputError(shoes + ": must be a map of shoe names");
+  used.reset();
+  used.emplace();
   for (const auto& kv : sh) {
     const std::string name = kv.first.as<std::string>();
     if (name == "reference_force_N") {
@@ -180,6 +188,7 @@ Library LoadLibrary(const std::string& dir) {
     s.wear_km = GetDoubleOr(n, "wear_km", 0.0, shoes, name);
     lib.shoes[name] = s;
   }
+  used->CheckAllRead(sh, shoes);
   for (const auto& f : {runner, surfaces, shoes}) lib.files.emplace_back(f, Sha256File(f));
   return lib;
 }

@@ -78,24 +78,12 @@ const Field* FindField(const std::string& path) {
   return nullptr;
 }
 
-size_t Edit(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::string Suggest(const std::string& path) {
   std::string best;
   size_t best_d = 1000;
   for (const Field& f : Fields()) {
     for (const std::string& cand : {f.key.path, f.key.path.substr(f.key.path.rfind('.') + 1)}) {
-      const size_t d = Edit(path, cand);
+      const size_t d = EditDistance(path, cand);
       if (d < best_d) {
         best_d = d;
         best = f.key.path;

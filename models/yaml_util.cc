@@ -1,10 +1,14 @@
 #include "models/yaml_util.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <set>
+#include <utility>
 #include <sstream>
 
 namespace sl {
@@ -16,6 +20,8 @@ std::string Where(const std::string& file, const YAML::Node& node) {
 }
 
 YAML::Node LoadYamlFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a folder, not a YAML file");
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot read the file (does it exist?)");
   try {
@@ -26,15 +32,94 @@ YAML::Node LoadYamlFile(const std::string& path) {
   }
 }
 
+namespace {
+// Nodes are told apart by where they start in the file (every node of a loaded file has a mark).
+thread_local KeyUseRecorder* g_recorder = nullptr;
+
+}  // namespace
+
+void NoteKey(const std::string& key) {
+  if (g_recorder) g_recorder->keys_.insert(key);
+}
+void MarkRead(const YAML::Node& node) {
+  if (g_recorder && !node.Mark().is_null()) g_recorder->read_.emplace(node.Mark().line, node.Mark().column);
+}
+bool WasRead(const YAML::Node& node) {
+  return g_recorder && g_recorder->read_.count({node.Mark().line, node.Mark().column}) > 0;
+}
+
+namespace {
+bool AnyRead(const YAML::Node& node) {
+  if (WasRead(node)) return true;
+  if (node.IsMap())
+    for (const auto& kv : node)
+      if (AnyRead(kv.second)) return true;
+  return false;
+}
+}  // namespace
+
+KeyUseRecorder::KeyUseRecorder() : previous_(g_recorder) { g_recorder = this; }
+KeyUseRecorder::~KeyUseRecorder() { g_recorder = previous_; }
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+void KeyUseRecorder::CheckAllRead(const YAML::Node& root, const std::string& file) const {
+  struct Walker {
+    const std::string& file;
+    const std::set<std::string>& keys;
+    void Walk(const YAML::Node& map, const std::string& path) const {
+      if (!map.IsMap()) return;
+      for (const auto& kv : map) {
+        const std::string key = kv.first.as<std::string>();
+        const std::string p = path.empty() ? key : path + "." + key;
+        if (AnyRead(kv.second)) {
+          Walk(kv.second, p);
+          continue;
+        }
+        std::string best;
+        size_t best_d = 1000;
+        for (const std::string& cand : keys) {
+          const size_t d = EditDistance(key, cand);
+          if (d < best_d) best_d = d, best = cand;
+        }
+        const std::string hint =
+            best_d <= std::max<size_t>(3, key.size() / 3) ? " (did you mean '" + best + "'?)" : " (no such parameter)";
+        throw InputError(Where(file, kv.first) + ": unknown key '" + p + "'" + hint);
+      }
+    }
+  };
+  Walker{file, keys_}.Walk(root, "");
+}
+
 YAML::Node Require(const YAML::Node& node, const std::string& key, const std::string& file,
                    const std::string& context) {
   if (!node.IsMap()) throw InputError(Where(file, node) + ": " + context + " must be a map");
+  NoteKey(key);
   YAML::Node child = node[key];
-  if (!child) throw InputError(Where(file, node) + ": " + context + ": missing key '" + key + "'");
+  if (!child) {
+    for (const auto& kv : node) {  // a misspelt key is the usual cause: point at it
+      const std::string other = kv.first.as<std::string>();
+      if (EditDistance(other, key) <= std::max<size_t>(2, key.size() / 5))
+        throw InputError(Where(file, kv.first) + ": " + context + "." + other + ": unknown key (did you mean '" + key + "'?)");
+    }
+    throw InputError(Where(file, node) + ": " + context + ": missing key '" + key + "'");
+  }
+  MarkRead(child);
   return child;
 }
 
 double AsDouble(const YAML::Node& node, const std::string& file, const std::string& key) {
+  MarkRead(node);
   double v = 0;
   bool ok = node.IsScalar();
   if (ok) {
@@ -58,6 +143,7 @@ double GetDouble(const YAML::Node& map, const std::string& key, const std::strin
 
 double GetDoubleOr(const YAML::Node& map, const std::string& key, double fallback,
                    const std::string& file, const std::string& context) {
+  NoteKey(key);
   if (!map.IsMap() || !map[key]) return fallback;
   return AsDouble(map[key], file, context + "." + key);
 }

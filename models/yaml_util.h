@@ -2,7 +2,9 @@
 #pragma once
 
 #include <stdexcept>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -33,6 +35,31 @@ double GetDoubleOr(const YAML::Node& map, const std::string& key, double fallbac
                    const std::string& file, const std::string& context);
 std::vector<double> GetDoubles(const YAML::Node& map, const std::string& key, size_t n,
                                const std::string& file, const std::string& context);
+
+/// Levenshtein distance, for "did you mean" suggestions.
+size_t EditDistance(const std::string& a, const std::string& b);
+
+/// While alive, records every node that Require/AsDouble/GetDouble* read on this thread, so
+/// that CheckAllRead can reject the keys of a data file that no reader used (typos such as
+/// `pelvis_mas_kg` would otherwise be ignored silently and the default silently missing).
+class KeyUseRecorder {
+ public:
+  KeyUseRecorder();
+  ~KeyUseRecorder();
+  KeyUseRecorder(const KeyUseRecorder&) = delete;
+  KeyUseRecorder& operator=(const KeyUseRecorder&) = delete;
+  /// Throws InputError at the first key under `root` that was never read, with file:line:col,
+  /// its dotted path and the nearest key that was read in the same map.
+  void CheckAllRead(const YAML::Node& root, const std::string& file) const;
+
+ private:
+  friend void NoteKey(const std::string& key);
+  friend void MarkRead(const YAML::Node& node);
+  friend bool WasRead(const YAML::Node& node);
+  std::set<std::pair<int, int>> read_;  ///< (line, column) of every node read
+  std::set<std::string> keys_;          ///< every key name a reader asked for (for suggestions)
+  KeyUseRecorder* previous_;            ///< the enclosing recorder (nesting)
+};
 
 /// SHA-256 of bytes as lowercase hex.
 std::string Sha256Bytes(const std::string& data);

@@ -70,6 +70,8 @@ big = write("big.yaml", "sweep:\n  form.trunk_lean_deg: [0, 1, 2, 3]\n  surface:
 expect_error("sweep above --max-scenarios", ["run", big, "--max-scenarios", "4", "-o", "big.h5"], "more than 4 scenarios")
 expect_error("malformed YAML", ["check", write("m.yaml", "runner: {speed_m_s: 3.0\n")], "m.yaml:", "malformed YAML")
 expect_error("missing file", ["check", "nope.yaml"], "nope.yaml", "cannot read")
+os.makedirs(os.path.join(TMP, "adir.yaml"))
+expect_error("a folder given as the scenario file", ["check", "adir.yaml"], "adir.yaml", "is a folder")
 
 # --- --set values and command-line options ---------------------------------------------------
 expect_error("--set without '='", ["check", ok, "--set", "form.trunk_lean_deg"], "expected key=value")
@@ -90,11 +92,24 @@ with open(os.path.join(models, "runner.yaml"), "w") as f:
     f.write("\n".join(runner) + "\n")
 expect_error("negative mass in a model file", ["--models", models, "check", ok],
              f"runner.yaml:{line + 1}:", "pelvis_mass_kg", "-3", "> 0")
+surf = os.path.join(TMP, "models2")
+shutil.copytree(os.path.join(SRC, "models", "data"), surf)
+with open(os.path.join(surf, "surfaces.yaml")) as f:
+    text_s = f.read()
+with open(os.path.join(surf, "surfaces.yaml"), "w") as f:
+    f.write(text_s.replace("  stiffness_N_m:", "  stiffnes_N_m:", 1))
+expect_error("misspelt required parameter in a model file", ["--models", surf, "check", ok],
+             "surfaces.yaml:", "stiffnes_N_m", "did you mean 'stiffness_N_m'")
+with open(os.path.join(surf, "surfaces.yaml"), "w") as f:
+    f.write(text_s.replace("  stiffness_N_m:", "  camber_dg: 2\n  stiffness_N_m:", 1))
+expect_error("misspelt optional parameter in a model file", ["--models", surf, "check", ok],
+             "surfaces.yaml:", "camber_dg", "did you mean 'camber_deg'")
 expect_error("missing model folder", ["--models", os.path.join(TMP, "none"), "check", ok], "runner.yaml", "cannot read")
 
 # --- output path ---------------------------------------------------------------------------
 expect_error("output folder that does not exist", ["run", ok, "-o", "/nonexistent/dir/r.h5"],
              "/nonexistent/dir", "does not exist")
+expect_error("output path that is a folder", ["run", ok, "-o", TMP], TMP, "not a file")
 check_none = not os.path.exists("/nonexistent/dir/r.h5")
 if not check_none:
     FAILURES.append("no output for a bad output path")
