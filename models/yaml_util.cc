@@ -105,6 +105,7 @@ YAML::Node Require(const YAML::Node& node, const std::string& key, const std::st
                    const std::string& context) {
   if (!node.IsMap()) throw InputError(Where(file, node) + ": " + context + " must be a map");
   NoteKey(key);
+  MarkRead(node);  // a map a reader looks into is known, even if the key is absent
   YAML::Node child = node[key];
   if (!child) {
     for (const auto& kv : node) {  // a misspelt key is the usual cause: point at it
@@ -144,6 +145,7 @@ double GetDouble(const YAML::Node& map, const std::string& key, const std::strin
 double GetDoubleOr(const YAML::Node& map, const std::string& key, double fallback,
                    const std::string& file, const std::string& context) {
   NoteKey(key);
+  MarkRead(map);
   if (!map.IsMap() || !map[key]) return fallback;
   return AsDouble(map[key], file, context + "." + key);
 }
