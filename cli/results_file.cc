@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -70,6 +71,31 @@ hid_t CheckId(hid_t id, const std::string& what) {
   if (id < 0) throw std::runtime_error("HDF5 error while " + what);
   return id;
 }
+
+// Writes an HDF5 file under the name `tmp` with `fill`, flushes and closes it, then renames it
+// to `final_path`: a reader sees the whole file or none. On any failure `tmp` is removed and
+// the error says which file and why.
+void WriteAtomically(const std::string& tmp, const std::string& final_path, const std::function<void(hid_t)>& fill) {
+  H5Silence quiet;  // this thread's HDF5 error stack (the library is built thread-safe)
+  const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0) throw std::runtime_error("cannot create '" + tmp + "' (disk full or not writable?)");
+  std::error_code ec;
+  try {
+    fill(file);
+    Check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + tmp);
+  } catch (const std::exception& e) {
+    H5Fclose(file);
+    fs::remove(tmp, ec);
+    throw std::runtime_error("cannot write '" + tmp + "' (disk full or file-size limit?): " + e.what());
+  }
+  if (H5Fclose(file) < 0) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error("cannot finish writing '" + tmp + "' (disk full or file-size limit?)");
+  }
+  fs::rename(tmp, final_path, ec);
+  if (ec) throw std::runtime_error("cannot rename '" + tmp + "' to '" + final_path + "': " + ec.message());
+}
+
 
 void AttrString(hid_t obj, const std::string& name, const std::string& value) {
   const hid_t type = H5Tcopy(H5T_C_S1);
@@ -280,10 +306,7 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
   std::lock_guard<std::mutex> lock(g_h5_mutex);
   const std::string final_part = PartPath(index, sc.name);
   const std::string tmp = parts_dir_ + "/tmp-" + fs::path(final_part).filename().string();
-  H5Silence quiet;  // this thread's HDF5 error stack (the library is built thread-safe)
-  const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0) throw std::runtime_error("cannot create '" + tmp + "' (disk full or not writable?)");
-  try {
+  WriteAtomically(tmp, final_part, [&](hid_t file) {
     const hid_t scen = Group(file, "scenarios");
     const hid_t g = Group(scen, sc.name);
     AttrString(g, "status", r.status);
@@ -356,21 +379,7 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
     H5Gclose(ev);
     H5Gclose(g);
     H5Gclose(scen);
-    Check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing " + tmp);
-  } catch (const std::exception& e) {
-    H5Fclose(file);
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot write '" + tmp + "' (disk full or file-size limit?): " + e.what());
-  }
-  if (H5Fclose(file) < 0) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot finish writing '" + tmp + "' (disk full or file-size limit?)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, final_part, ec);
-  if (ec) throw std::runtime_error("cannot rename '" + tmp + "': " + ec.message());
+  });
   done_.insert(sc.name);
   done_index_[sc.name] = index;
 }
@@ -387,10 +396,7 @@ void ResultsWriter::Finish(const std::vector<Scenario>& scenarios) {
     if (!ec) bytes += size;
   }
   ReserveSpace(tmp, bytes);
-  H5Silence quiet;  // this thread's HDF5 error stack (the library is built thread-safe)
-  const hid_t out = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (out < 0) throw std::runtime_error("cannot create '" + tmp + "'");
-  try {
+  WriteAtomically(tmp, output_, [&](hid_t out) {
     AttrString(out, "format", "strideload-results");
     AttrDouble(out, "format_version", 1);
     AttrString(out, "tool_version", info_.tool_version);
@@ -506,20 +512,8 @@ void ResultsWriter::Finish(const std::vector<Scenario>& scenarios) {
     H5Sclose(space);
     for (hid_t st : stypes) H5Tclose(st);
     H5Tclose(ctype);
-  } catch (const std::exception& e) {
-    H5Fclose(out);
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot write '" + tmp + "' (disk full or file-size limit?): " + e.what());
-  }
-  if (H5Fclose(out) < 0) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot finish writing '" + tmp + "' (disk full or file-size limit?)");
-  }
+  });
   std::error_code ec;
-  fs::rename(tmp, output_, ec);
-  if (ec) throw std::runtime_error("cannot rename '" + tmp + "' to '" + output_ + "': " + ec.message());
   fs::remove_all(parts_dir_, ec);
 }
 
