@@ -134,6 +134,10 @@ RunnerParams ReadRunner(const std::string& file) {
 
 }  // namespace
 
+namespace {
+Library LoadLibraryFiles(const std::string& dir);
+}  // namespace
+
 double RunnerParams::Control(const std::string& key) const {
   const auto it = control.find(key);
   if (it == control.end()) throw InputError("runner.yaml: control: missing key '" + key + "'");
@@ -141,6 +145,16 @@ double RunnerParams::Control(const std::string& key) const {
 }
 
 Library LoadLibrary(const std::string& dir) {
+  try {
+    return LoadLibraryFiles(dir);
+  } catch (const YAML::Exception& e) {  // e.g. a map used as a key, where a name belongs
+    throw InputError(dir + ": line " + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     " of a model file: unexpected structure (" + e.msg + "); keys and names must be plain text");
+  }
+}
+
+namespace {
+Library LoadLibraryFiles(const std::string& dir) {
   Library lib;
   const std::string runner = dir + "/runner.yaml", surfaces = dir + "/surfaces.yaml", shoes = dir + "/shoes.yaml";
   lib.runner = ReadRunner(runner);
@@ -192,6 +206,7 @@ Library LoadLibrary(const std::string& dir) {
   for (const auto& f : {runner, surfaces, shoes}) lib.files.emplace_back(f, Sha256File(f));
   return lib;
 }
+}  // namespace
 
 std::string DefaultModelsDir() {
   if (const char* env = std::getenv("STRIDELOAD_MODELS_DIR")) return env;

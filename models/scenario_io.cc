@@ -325,7 +325,12 @@ ScenarioSet ParseScenarioText(const std::string& text, const std::string& file, 
                      ": malformed YAML: " + e.msg);
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);  // an empty file is the baseline
-  return Expand(root, file, lib, opt);
+  try {
+    return Expand(root, file, lib, opt);
+  } catch (const YAML::Exception& e) {  // e.g. a map used as a key, where a name belongs
+    throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": unexpected structure (" + e.msg + "); keys and names must be plain text");
+  }
 }
 
 ScenarioSet LoadScenarioFile(const std::string& path, const Library& lib, const ParseOptions& opt) {

@@ -104,6 +104,14 @@ TEST(ScenarioFile, MalformedYamlNamesLineAndColumn) {
   EXPECT_NE(e.find("t.yaml:"), std::string::npos) << e;
 }
 
+TEST(ScenarioFile, AMapOrListUsedAsAKeyIsAnInputError) {
+  // Found by the fuzzer (CI, 2026-11-26): yaml-cpp's conversion error escaped as a crash.
+  const std::string e = ErrorOf("form:\n  ? {x: 1}\n  : 2\n");
+  EXPECT_NE(e.find("t.yaml:2:"), std::string::npos) << e;
+  EXPECT_NE(e.find("keys and names must be plain text"), std::string::npos) << e;
+  EXPECT_NE(ErrorOf("? [a, b]\n: 2\n").find("plain text"), std::string::npos);
+}
+
 TEST(ScenarioFile, ResolvedYamlRoundTrips) {
   const ScenarioSet s = ParseScenarioText("form: {trunk_lean_deg: 12}\nshoe: minimalist\n", "t.yaml", Lib());
   const ScenarioSet again = ParseScenarioText(ScenarioToYaml(s.scenarios[0]), "r.yaml", Lib());
