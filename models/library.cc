@@ -135,7 +135,7 @@ RunnerParams ReadRunner(const std::string& file) {
 }  // namespace
 
 namespace {
-Library LoadLibraryFiles(const std::string& dir);
+Library LoadLibraryFiles(const std::string& dir, std::string& current_file);
 }  // namespace
 
 double RunnerParams::Control(const std::string& key) const {
@@ -145,19 +145,22 @@ double RunnerParams::Control(const std::string& key) const {
 }
 
 Library LoadLibrary(const std::string& dir) {
+  std::string file = dir;
   try {
-    return LoadLibraryFiles(dir);
+    return LoadLibraryFiles(dir, file);
   } catch (const YAML::Exception& e) {  // e.g. a map used as a key, where a name belongs
-    throw InputError(dir + ": line " + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     " of a model file: unexpected structure (" + e.msg + "); keys and names must be plain text");
+    throw InputError(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": unexpected structure (" + e.msg + "); keys and names must be plain text");
   }
 }
 
 namespace {
-Library LoadLibraryFiles(const std::string& dir) {
+Library LoadLibraryFiles(const std::string& dir, std::string& current_file) {
   Library lib;
   const std::string runner = dir + "/runner.yaml", surfaces = dir + "/surfaces.yaml", shoes = dir + "/shoes.yaml";
+  current_file = runner;
   lib.runner = ReadRunner(runner);
+  current_file = surfaces;
   const YAML::Node sf = LoadYamlFile(surfaces);
   if (!sf.IsMap()) throw InputError(surfaces + ": must be a map of surface names");
   std::optional<KeyUseRecorder> used;
@@ -175,6 +178,7 @@ Library LoadLibraryFiles(const std::string& dir) {
     lib.surfaces[s.name] = s;
   }
   used->CheckAllRead(sf, surfaces);
+  current_file = shoes;
   const YAML::Node sh = LoadYamlFile(shoes);
   if (!sh.IsMap()) throw InputError(shoes + ": must be a map of shoe names");
   used.reset();
