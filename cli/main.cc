@@ -1,5 +1,5 @@
 // strideload: lower-back loads of runners. Subcommands: run, check, summary, validate,
-// spine-chain.
+// spine-chain, and with VTK: compare, plot, render, animate, export-vtk.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -11,7 +11,9 @@
 #include "sim/errors.h"
 #ifdef STRIDELOAD_WITH_VTK
 #include "viz/compare.h"
+#include "viz/export_vtk.h"
 #include "viz/plot.h"
+#include "viz/render.h"
 #endif
 
 int main(int argc, char** argv) {
@@ -59,9 +61,36 @@ int main(int argc, char** argv) {
   plot_cmd->add_option("--x", plot.x, "summary column on the x axis (e.g. trunk_lean_deg)")->required();
   plot_cmd->add_option("--y", plot.y, "summary column on the y axis (e.g. peak_compression_bw_L5_S1)")->required();
   plot_cmd->add_option("--by", plot.by, "one line per value of this column (e.g. surface)");
+  plot_cmd->add_flag("--heatmap", plot.heatmap, "heat map of --y over --x and --by (two swept parameters)");
   plot_cmd->add_option("-o,--output", plot.output_png, "PNG file");
   plot_cmd->add_option("--width", plot.width, "pixels")->check(CLI::Range(400, 8000));
   plot_cmd->add_option("--height", plot.height, "pixels")->check(CLI::Range(300, 8000));
+  sl::viz::RenderOptions rnd;
+  auto* render_cmd = app.add_subcommand("render", "picture: the spine, pelvis and trunk at one instant, discs coloured by load");
+  render_cmd->add_option("file", rnd.results_file, "results file (HDF5)")->required();
+  render_cmd->add_option("--scenario", rnd.scenario, "scenario name")->required();
+  render_cmd->add_option("--at", rnd.at, "peak (largest L5/S1 compression), a time in s (1.25 or 1.25s), or % of stance (40%)");
+  render_cmd->add_option("-o,--output", rnd.output_png, "PNG file");
+  render_cmd->add_option("--width", rnd.width, "pixels")->check(CLI::Range(400, 8000));
+  render_cmd->add_option("--height", rnd.height, "pixels")->check(CLI::Range(300, 8000));
+  sl::viz::AnimateOptions anim;
+  auto* animate_cmd = app.add_subcommand("animate", "video (.ogv) or numbered PNG frames of a steady-state stride");
+  animate_cmd->add_option("file", anim.results_file, "results file (HDF5)")->required();
+  animate_cmd->add_option("--scenario", anim.scenario, "scenario name")->required();
+  animate_cmd->add_option("-o,--output", anim.output, "a .ogv file, or a folder for frame_NNNN.png");
+  animate_cmd->add_option("--frames", anim.frames_dir, "also write numbered PNG frames to this folder");
+  animate_cmd->add_option("--fps", anim.fps, "frames per second of the video")->check(CLI::Range(1, 120));
+  animate_cmd->add_option("--slowdown", anim.slowdown, "playback slower than real time by this factor")->check(CLI::Range(0.1, 100.0));
+  animate_cmd->add_option("--strides", anim.strides, "steady-state strides to show")->check(CLI::Range(1, 100));
+  animate_cmd->add_option("--width", anim.width, "pixels (even)")->check(CLI::Range(320, 4096));
+  animate_cmd->add_option("--height", anim.height, "pixels (even)")->check(CLI::Range(240, 4096));
+  sl::viz::ExportOptions exp;
+  auto* export_cmd = app.add_subcommand("export-vtk", "ParaView time series (.pvd of .vtm) of one scenario");
+  export_cmd->add_option("file", exp.results_file, "results file (HDF5)")->required();
+  export_cmd->add_option("--scenario", exp.scenario, "scenario name")->required();
+  export_cmd->add_option("-o,--output", exp.output_dir, "output folder");
+  export_cmd->add_option("--strides", exp.strides, "steady-state strides to export; 0 = the whole run")->check(CLI::Range(0, 100000));
+  export_cmd->add_option("--rate-hz", exp.rate_hz, "output steps per simulated second")->check(CLI::Range(1.0, 100000.0));
 #endif
 
   try {
@@ -96,6 +125,21 @@ int main(int argc, char** argv) {
     if (*plot_cmd) {
       sl::viz::RenderPlot(plot);
       std::printf("wrote %s\n", plot.output_png.c_str());
+      return 0;
+    }
+    if (*render_cmd) {
+      sl::viz::RenderScenario(rnd);
+      std::printf("wrote %s\n", rnd.output_png.c_str());
+      return 0;
+    }
+    if (*animate_cmd) {
+      const int n = sl::viz::AnimateScenario(anim);
+      std::printf("wrote %s (%d frames)\n", anim.output.c_str(), n);
+      return 0;
+    }
+    if (*export_cmd) {
+      const sl::viz::ExportResult r = sl::viz::ExportVtk(exp);
+      std::printf("wrote %s (%d time steps; open it in ParaView)\n", r.pvd_path.c_str(), r.steps);
       return 0;
     }
 #endif

@@ -118,6 +118,19 @@ void AttrDouble(hid_t obj, const std::string& name, double value) {
   H5Sclose(space);
 }
 
+// A 1-D float64 array attribute (geometry: points and quaternions in body frames).
+void AttrDoubles(hid_t obj, const std::string& name, const std::vector<double>& values) {
+  const hsize_t n = values.size();
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t attr = CheckId(H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT), "creating attribute " + name);
+  Check(H5Awrite(attr, H5T_NATIVE_DOUBLE, values.data()), "writing attribute " + name);
+  H5Aclose(attr);
+  H5Sclose(space);
+}
+
+std::vector<double> V(const Vec3& p) { return {p.x(), p.y(), p.z()}; }
+std::vector<double> V(const Quat& q) { return {q.w(), q.x(), q.y(), q.z()}; }
+
 bool ReadAttrString(hid_t obj, const std::string& name, std::string* out) {
   H5Silence quiet;
   if (H5Aexists(obj, name.c_str()) <= 0) return false;
@@ -155,6 +168,19 @@ bool ReadAttrDouble(hid_t obj, const std::string& name, double* out) {
   if (H5Aexists(obj, name.c_str()) <= 0) return false;
   const hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
   const bool ok = H5Aread(attr, H5T_NATIVE_DOUBLE, out) >= 0;
+  H5Aclose(attr);
+  return ok;
+}
+
+// Reads a float64 array attribute of exactly `n` values; false if absent or of another size.
+bool ReadAttrDoubles(hid_t obj, const std::string& name, size_t n, double* out) {
+  H5Silence quiet;
+  if (H5Aexists(obj, name.c_str()) <= 0) return false;
+  const hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
+  const hid_t space = H5Aget_space(attr);
+  const bool ok = H5Sget_simple_extent_npoints(space) == static_cast<hssize_t>(n) &&
+                  H5Aread(attr, H5T_NATIVE_DOUBLE, out) >= 0;
+  H5Sclose(space);
   H5Aclose(attr);
   return ok;
 }
@@ -333,6 +359,12 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
               "compression (+), AP shear (anterior +), lateral shear (left +); disc frame of the inferior vertebra");
       Dataset(jl, "moment", Flatten(ts.joint_moment[l]), n, 3, "N m", "flexion (+), lateral bending, axial torsion");
       AttrDouble(jl, "disc_angle_deg", rm.disc_angle_rad[l] * 180.0 / M_PI);
+      const Bushing& bu = rm.model->bushings[rm.level_bushing[l]];
+      AttrString(jl, "parent_body", rm.model->bodies[bu.parent].name);
+      AttrString(jl, "child_body", rm.model->bodies[bu.child].name);
+      AttrDoubles(jl, "joint_in_parent_m", V(bu.p_PF_P));
+      AttrDoubles(jl, "joint_in_child_m", V(bu.p_CM_C));
+      AttrDoubles(jl, "disc_frame_in_parent", V(bu.q_PF));
       H5Gclose(jl);
     }
     H5Gclose(joints);
@@ -346,6 +378,16 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
         for (const Quat& x : ts.body_orientation[b]) q.insert(q.end(), {x.w(), x.x(), x.y(), x.z()});
       Dataset(gb, "orientation", q, n, 4, "1", "unit quaternion w, x, y, z (body to world)");
       AttrDouble(gb, "mass_kg", rm.model->bodies[b].mass_kg);
+      if (b == rm.pelvis) {
+        AttrDoubles(gb, "hip_left_m", V(rm.p_PHip_P[0]));
+        AttrDoubles(gb, "hip_right_m", V(rm.p_PHip_P[1]));
+      }
+      for (int s = 0; s < 2; ++s)
+        if (b == rm.foot[s]) {
+          std::vector<double> pts;
+          for (int c : rm.foot_contacts[s]) for (double x : V(rm.model->contacts[c].p_BC_B)) pts.push_back(x);
+          AttrDoubles(gb, "contact_points_m", pts);
+        }
       H5Gclose(gb);
     }
     H5Gclose(bodies);
@@ -354,6 +396,11 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
       const hid_t gm = Group(muscles, rm.model->lines[rm.muscles[k].line].name);
       Dataset(gm, "tension", ts.muscle_tension.empty() ? std::vector<double>{} : ts.muscle_tension[k], n, 1, "N");
       AttrString(gm, "group", MuscleGroupName(rm.muscles[k].group));
+      const LineElement& le = rm.model->lines[rm.muscles[k].line];
+      AttrString(gm, "body_a", le.body_a == kWorld ? "world" : rm.model->bodies[le.body_a].name);
+      AttrString(gm, "body_b", le.body_b == kWorld ? "world" : rm.model->bodies[le.body_b].name);
+      AttrDoubles(gm, "attachment_a_m", V(le.p_AoA_A));
+      AttrDoubles(gm, "attachment_b_m", V(le.p_BoB_B));
       H5Gclose(gm);
     }
     H5Gclose(muscles);
@@ -601,10 +648,8 @@ std::vector<Vec3> ToVec3(const std::vector<double>& v) {
   return out;
 }
 
-}  // namespace
-
-ScenarioSeries ReadScenarioSeries(const std::string& path, const std::string& name) {
-  std::lock_guard<std::mutex> lock(g_h5_mutex);
+// Opens a results file and checks the scenario exists; throws InputError otherwise.
+hid_t OpenScenarioFile(const std::string& path, const std::string& name) {
   H5Silence quiet;
   if (!fs::exists(path)) throw InputError(path + ": no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file (or truncated)");
@@ -620,9 +665,14 @@ ScenarioSeries ReadScenarioSeries(const std::string& path, const std::string& na
     H5Fclose(f);
     throw InputError(path + ": no scenario '" + name + "' (see `strideload summary " + path + "`)");
   }
+  return f;
+}
+
+ScenarioSeries ReadSeries(hid_t f, const std::string& name) {
+  const std::string g = "scenarios/" + name;
   ScenarioSeries s;
   s.name = name;
-  try {
+  {
     const hid_t grp = H5Gopen2(f, g.c_str(), H5P_DEFAULT);
     ReadAttrString(grp, "status", &s.status);
     ReadAttrDouble(grp, "param.runner.body_mass_kg", &s.body_mass_kg);
@@ -638,12 +688,162 @@ ScenarioSeries ReadScenarioSeries(const std::string& path, const std::string& na
     s.touchdown_s[1] = ReadDoubles(f, g + "/events/touchdown_right", 1);
     s.toeoff_s[0] = ReadDoubles(f, g + "/events/toeoff_left", 1);
     s.toeoff_s[1] = ReadDoubles(f, g + "/events/toeoff_right", 1);
+  }
+  return s;
+}
+
+std::vector<std::string> ChildNames(hid_t f, const std::string& group) {
+  std::vector<std::string> names;
+  const hid_t g = H5Gopen2(f, group.c_str(), H5P_DEFAULT);
+  if (g < 0) throw InputError("results file: missing group " + group);
+  hsize_t n = 0;
+  H5G_info_t info;
+  if (H5Gget_info(g, &info) >= 0) n = info.nlinks;
+  for (hsize_t i = 0; i < n; ++i) {
+    const ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (len < 0) {  // no creation-order index: fall back to name order
+      names.clear();
+      for (hsize_t j = 0; j < n; ++j) {
+        const ssize_t l2 = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, j, nullptr, 0, H5P_DEFAULT);
+        std::string b(static_cast<size_t>(l2) + 1, '\0');
+        H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, j, b.data(), b.size(), H5P_DEFAULT);
+        names.push_back(b.c_str());
+      }
+      break;
+    }
+    std::string b(static_cast<size_t>(len) + 1, '\0');
+    H5Lget_name_by_idx(g, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, b.data(), b.size(), H5P_DEFAULT);
+    names.push_back(b.c_str());
+  }
+  H5Gclose(g);
+  return names;
+}
+
+// Geometry attributes are required: files written before they existed cannot be drawn.
+void Need(bool ok, const std::string& path, const std::string& what) {
+  if (!ok)
+    throw InputError(path + ": no '" + what + "' geometry attribute; the file predates 3-D output, re-run the sweep with this strideload");
+}
+
+Vec3 ReadVec3Attr(hid_t obj, const std::string& attr, const std::string& path, const std::string& where) {
+  double v[3];
+  Need(ReadAttrDoubles(obj, attr, 3, v), path, where + "/" + attr);
+  return Vec3(v[0], v[1], v[2]);
+}
+
+ScenarioMotion ReadMotion(hid_t f, const std::string& path, const std::string& name) {
+  const std::string g = "scenarios/" + name;
+  ScenarioMotion m;
+  m.series = ReadSeries(f, name);
+  for (const std::string& b : ChildNames(f, g + "/bodies")) {
+    ScenarioMotion::BodyTrack t;
+    t.name = b;
+    t.p_WB = ToVec3(ReadDoubles(f, g + "/bodies/" + b + "/position", 3));
+    const std::vector<double> q = ReadDoubles(f, g + "/bodies/" + b + "/orientation", 4);
+    for (size_t i = 0; i + 3 < q.size(); i += 4) t.q_WB.push_back(Quat(q[i], q[i + 1], q[i + 2], q[i + 3]).normalized());
+    const hid_t gb = H5Gopen2(f, (g + "/bodies/" + b).c_str(), H5P_DEFAULT);
+    ReadAttrDouble(gb, "mass_kg", &t.mass_kg);
+    H5Gclose(gb);
+    m.bodies.push_back(std::move(t));
+  }
+  m.pelvis = m.Body("pelvis");
+  m.hat = m.Body("HAT");
+  m.foot = {m.Body("foot_l"), m.Body("foot_r")};
+  if (m.pelvis < 0 || m.hat < 0 || m.foot[0] < 0 || m.foot[1] < 0)
+    throw InputError(path + ": scenario '" + name + "' lacks the pelvis, HAT or foot bodies");
+  {
+    const hid_t gp = H5Gopen2(f, (g + "/bodies/pelvis").c_str(), H5P_DEFAULT);
+    m.p_PHip_P[0] = ReadVec3Attr(gp, "hip_left_m", path, "bodies/pelvis");
+    m.p_PHip_P[1] = ReadVec3Attr(gp, "hip_right_m", path, "bodies/pelvis");
+    H5Gclose(gp);
+    for (int s = 0; s < 2; ++s) {
+      const hid_t gf = H5Gopen2(f, (g + "/bodies/" + m.bodies[m.foot[s]].name).c_str(), H5P_DEFAULT);
+      double v[12];
+      const bool ok = ReadAttrDoubles(gf, "contact_points_m", 12, v);
+      H5Gclose(gf);
+      Need(ok, path, "bodies/foot/contact_points_m");
+      for (int p = 0; p < 4; ++p) m.foot_points_B[s][p] = Vec3(v[3 * p], v[3 * p + 1], v[3 * p + 2]);
+    }
+  }
+  static const char* kLevels[6] = {"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1"};
+  for (const char* level : kLevels) {
+    const std::string jg = g + "/joints/" + level;
+    if (H5Lexists(f, jg.c_str(), H5P_DEFAULT) <= 0) continue;
+    ScenarioMotion::Joint j;
+    j.name = level;
+    const hid_t gj = H5Gopen2(f, jg.c_str(), H5P_DEFAULT);
+    std::string parent, child;
+    ReadAttrString(gj, "parent_body", &parent);
+    ReadAttrString(gj, "child_body", &child);
+    j.parent = m.Body(parent);
+    j.child = m.Body(child);
+    double q[4];
+    const bool ok = j.parent >= 0 && j.child >= 0 && ReadAttrDoubles(gj, "disc_frame_in_parent", 4, q);
+    if (ok) {
+      j.q_PF = Quat(q[0], q[1], q[2], q[3]).normalized();
+      j.p_PJ_P = ReadVec3Attr(gj, "joint_in_parent_m", path, jg);
+      j.p_CJ_C = ReadVec3Attr(gj, "joint_in_child_m", path, jg);
+    }
+    H5Gclose(gj);
+    Need(ok, path, jg + "/parent_body, child_body, disc_frame_in_parent");
+    j.force_N = ToVec3(ReadDoubles(f, jg + "/force", 3));
+    j.moment_Nm = ToVec3(ReadDoubles(f, jg + "/moment", 3));
+    m.joints.push_back(std::move(j));
+  }
+  for (const std::string& mu : ChildNames(f, g + "/muscles")) {
+    ScenarioMotion::Muscle x;
+    x.name = mu;
+    const std::string mg = g + "/muscles/" + mu;
+    const hid_t gm = H5Gopen2(f, mg.c_str(), H5P_DEFAULT);
+    std::string a, b;
+    ReadAttrString(gm, "group", &x.group);
+    const bool ok = ReadAttrString(gm, "body_a", &a) && ReadAttrString(gm, "body_b", &b);
+    x.body_a = m.Body(a);
+    x.body_b = m.Body(b);
+    if (ok) {
+      x.p_AoA_A = ReadVec3Attr(gm, "attachment_a_m", path, mg);
+      x.p_BoB_B = ReadVec3Attr(gm, "attachment_b_m", path, mg);
+    }
+    H5Gclose(gm);
+    Need(ok, path, mg + "/body_a, body_b");
+    x.tension_N = ReadDoubles(f, mg + "/tension", 1);
+    m.muscles.push_back(std::move(x));
+  }
+  return m;
+}
+
+// Runs `read` on the opened file and always closes it.
+template <typename R>
+R WithScenarioFile(const std::string& path, const std::string& name, R (*read)(hid_t, const std::string&, const std::string&)) {
+  std::lock_guard<std::mutex> lock(g_h5_mutex);
+  H5Silence quiet;
+  const hid_t f = OpenScenarioFile(path, name);
+  try {
+    R r = read(f, path, name);
+    H5Fclose(f);
+    return r;
   } catch (...) {
     H5Fclose(f);
     throw;
   }
-  H5Fclose(f);
-  return s;
+}
+
+ScenarioSeries ReadSeriesAt(hid_t f, const std::string&, const std::string& name) { return ReadSeries(f, name); }
+
+}  // namespace
+
+int ScenarioMotion::Body(const std::string& name) const {
+  for (size_t i = 0; i < bodies.size(); ++i)
+    if (bodies[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+ScenarioSeries ReadScenarioSeries(const std::string& path, const std::string& name) {
+  return WithScenarioFile<ScenarioSeries>(path, name, &ReadSeriesAt);
+}
+
+ScenarioMotion ReadScenarioMotion(const std::string& path, const std::string& name) {
+  return WithScenarioFile<ScenarioMotion>(path, name, &ReadMotion);
 }
 
 }  // namespace sl

@@ -71,6 +71,43 @@ struct ScenarioSeries {
 /// Reads one scenario's series; throws InputError naming the file and scenario if absent.
 ScenarioSeries ReadScenarioSeries(const std::string& path, const std::string& name);
 
+/// Everything needed to draw the model in motion: the bodies' poses, the loads, the muscle
+/// tensions and the static geometry (points in body frames) the results file records.
+struct ScenarioMotion {
+  ScenarioSeries series;
+  struct BodyTrack {
+    std::string name;
+    double mass_kg = 0;
+    std::vector<Vec3> p_WB;  ///< COM position, world (m)
+    std::vector<Quat> q_WB;  ///< orientation, body to world
+  };
+  std::vector<BodyTrack> bodies;
+  struct Joint {
+    std::string name;          ///< L5_S1 .. T12_L1
+    int parent = -1, child = -1;  ///< indices into bodies
+    Vec3 p_PJ_P, p_CJ_C;       ///< joint centre in the parent / child frame (m)
+    Quat q_PF;                 ///< disc frame in the parent frame (z: disc normal)
+    std::vector<Vec3> force_N, moment_Nm;  ///< disc frame: compression, AP, lateral
+  };
+  std::vector<Joint> joints;   ///< inferior to superior
+  struct Muscle {
+    std::string name, group;
+    int body_a = -1, body_b = -1;  ///< -1: world
+    Vec3 p_AoA_A, p_BoB_B;
+    std::vector<double> tension_N;
+  };
+  std::vector<Muscle> muscles;
+  std::array<Vec3, 2> p_PHip_P;            ///< hip centres in the pelvis frame, left/right
+  std::array<std::array<Vec3, 4>, 2> foot_points_B;  ///< heel med/lat, forefoot med/lat
+  int pelvis = -1, hat = -1;
+  std::array<int, 2> foot{-1, -1};
+  int Body(const std::string& name) const;  ///< index or -1
+};
+
+/// Reads a scenario's motion. Throws InputError naming the file and scenario if it is absent
+/// or the file predates the geometry attributes (re-run the sweep).
+ScenarioMotion ReadScenarioMotion(const std::string& path, const std::string& name);
+
 /// A summary row read back from a results file.
 struct SummaryTable {
   std::vector<std::string> columns;

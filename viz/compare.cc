@@ -1,6 +1,7 @@
 #include "viz/compare.h"
 
 #include <vtkAxis.h>
+#include <vtkLookupTable.h>
 #include <vtkChartLegend.h>
 #include <vtkChartMatrix.h>
 #include <vtkChartXY.h>
@@ -25,8 +26,12 @@
 
 #include "cli/results_file.h"
 #include "models/yaml_util.h"
+#include "viz/colormap.h"
 #include "viz/headless.h"
+#include "viz/instant.h"
 #include "viz/png_output.h"
+#include "viz/scene.h"
+#include "viz/skeleton.h"
 
 namespace sl::viz {
 namespace {
@@ -85,7 +90,17 @@ void RenderComparison(const CompareOptions& opt) {
   if (!out_dir.empty() && !std::filesystem::is_directory(out_dir))
     throw InputError(opt.output_png + ": the output folder does not exist");
   std::vector<StanceCurves> curves;
-  for (const auto& n : opt.scenarios) curves.push_back(MeanStanceCurves(opt.results_file, n));
+  std::vector<ScenarioMotion> motions;
+  double max_bw = 0.5, max_tension = 1.0;
+  for (const auto& n : opt.scenarios) {
+    curves.push_back(MeanStanceCurves(opt.results_file, n));
+    motions.push_back(ReadScenarioMotion(opt.results_file, n));
+    const double t0 = SteadyStart(motions.back().series);
+    max_bw = std::max(max_bw, MaxCompressionBw(motions.back(), t0));
+    for (const auto& mu : motions.back().muscles)
+      for (size_t i = 0; i < mu.tension_N.size(); ++i)
+        if (motions.back().series.time_s[i] >= t0) max_tension = std::max(max_tension, mu.tension_N[i]);
+  }
 
   HeadlessDisplay display;
   vtkNew<vtkContextView> view;
@@ -94,7 +109,7 @@ void RenderComparison(const CompareOptions& opt) {
   view->GetRenderer()->SetBackground(1, 1, 1);
   vtkNew<vtkChartMatrix> matrix;
   matrix->SetSize(vtkVector2i(2, 1));
-  matrix->SetBorders(70, static_cast<int>(0.30 * opt.height), 30, 50);
+  matrix->SetBorders(70, static_cast<int>(0.20 * opt.height), 30, static_cast<int>(0.42 * opt.height));
   matrix->SetGutter(vtkVector2f(90, 0));
   view->GetScene()->AddItem(matrix);
 
@@ -165,7 +180,44 @@ void RenderComparison(const CompareOptions& opt) {
   text->SetDisplayPosition(70, 15);
   view->GetRenderer()->AddActor2D(text);
 
-  WriteWindowPng(view->GetRenderWindow(), opt.output_png);
+  // Top row: each scenario's lumbar spine at its own peak L5/S1 compression (sagittal, from
+  // the right), all on one colour scale.
+  vtkRenderWindow* win = view->GetRenderWindow();
+  win->SetNumberOfLayers(2);
+  const auto disc_lut = ViridisTable(0.0, max_bw);
+  const auto tension_lut = RedsTable(0.0, max_tension);
+  const double row_lo = 0.60, row_hi = 0.97, bar_w = 0.10;
+  const double panel_w = (1.0 - bar_w) / static_cast<double>(motions.size());
+  for (size_t k = 0; k < motions.size(); ++k) {
+    const ScenarioMotion& m = motions[k];
+    const Instant at = ResolveInstant(m.series, "peak");
+    vtkNew<vtkRenderer> ren;
+    ren->SetLayer(1);
+    ren->SetViewport(k * panel_w, row_lo, (k + 1) * panel_w, row_hi);
+    AddSkeletonActors(ren, BuildSkeletonFrame(m, at.sample), disc_lut, tension_lut, 0.25);
+    const auto& j0 = m.joints.front();
+    const auto& j5 = m.joints.back();
+    const auto pos = [&](int b, const Vec3& r) {
+      return Vec3(m.bodies[static_cast<size_t>(b)].p_WB[at.sample] + m.bodies[static_cast<size_t>(b)].q_WB[at.sample] * r);
+    };
+    AimCamera(ren, View::kSagittal, 0.5 * (pos(j0.parent, j0.p_PJ_P) + pos(j5.parent, j5.p_PJ_P)) + Vec3(0, 0, -0.03), 0.30);
+    const double bw = std::max(1.0, m.series.body_mass_kg * 9.81);
+    char label[200];
+    std::snprintf(label, sizeof label, "%s\nL5/S1 %.2f BW at %.0f %% stance", opt.scenarios[k].substr(0, 30).c_str(),
+                  m.series.l5s1_force[at.sample].x() / bw, at.stance_percent);
+    const double rgb[3] = {kColors[k][0] / 255.0, kColors[k][1] / 255.0, kColors[k][2] / 255.0};
+    AddText(ren, label, 0.03, 0.02, std::max(11, opt.height / 80), true, rgb);
+    win->AddRenderer(ren);
+  }
+  {
+    vtkNew<vtkRenderer> bars;
+    bars->SetLayer(1);
+    bars->SetViewport(1.0 - bar_w, row_lo, 1.0, row_hi);
+    AddColourBar(bars, disc_lut, "disc (BW)", 0.30, 0.52, 0.35, 0.40);
+    AddColourBar(bars, tension_lut, "muscle (N)", 0.30, 0.04, 0.35, 0.40);
+    win->AddRenderer(bars);
+  }
+  WriteWindowPng(win, opt.output_png);
 }
 
 }  // namespace sl::viz

@@ -1,4 +1,5 @@
-// The comparison figure: vertical GRF and L5/S1 compression against % stance (mean over the
+// The comparison figure: each scenario's lumbar spine (sagittal) at its own peak L5/S1
+// compression on one colour scale; vertical GRF and L5/S1 compression against % stance (mean over the
 // steady-state right-foot stances) for several scenarios on shared axes, and a table of
 // peak metrics with the difference to the first scenario. PNG.
 #pragma once
@@ -12,7 +13,7 @@ struct CompareOptions {
   std::string results_file;
   std::vector<std::string> scenarios;  ///< the first is the reference
   std::string output_png = "compare.png";
-  int width = 1600, height = 1000;
+  int width = 1600, height = 1300;
 };
 
 /// Renders the figure (starting a private Xvfb if needed). Throws InputError for unknown

@@ -1,5 +1,6 @@
 #include "viz/png_output.h"
 
+#include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPNGWriter.h>
 #include <vtkRenderWindow.h>
@@ -16,9 +17,13 @@ void WriteWindowPng(vtkRenderWindow* window, const std::string& path) {
   grab->SetInput(window);
   grab->ReadFrontBufferOff();
   grab->Update();
+  WriteImagePng(grab->GetOutput(), path);
+}
+
+void WriteImagePng(vtkImageData* image, const std::string& path) {
   vtkNew<vtkPNGWriter> png;
   png->SetFileName(path.c_str());
-  png->SetInputConnection(grab->GetOutputPort());
+  png->SetInputData(image);
   png->Write();
   if (!std::filesystem::exists(path)) throw std::runtime_error("could not write " + path);
 }

@@ -3,6 +3,7 @@
 
 #include <string>
 
+class vtkImageData;
 class vtkRenderWindow;
 
 namespace sl::viz {
@@ -10,5 +11,8 @@ namespace sl::viz {
 /// Renders `window` and writes its back buffer to `path` (PNG). Throws std::runtime_error
 /// when the file was not written (e.g. the directory does not exist).
 void WriteWindowPng(vtkRenderWindow* window, const std::string& path);
+
+/// Writes an already grabbed image (e.g. a vtkWindowToImageFilter's output) to `path`.
+void WriteImagePng(vtkImageData* image, const std::string& path);
 
 }  // namespace sl::viz

@@ -135,8 +135,20 @@ if WITH_VIZ:
                  "no scenario 'nope'")
     expect_error("plot: not a strideload file", ["plot", foreign, "--x", "a", "--y", "b", "-o", "p.png"],
                  "not a strideload results file")
-    if os.path.exists(os.path.join(TMP, "c.png")) or os.path.exists(os.path.join(TMP, "p.png")):
-        FAILURES.append("no figure written after an error")
+    expect_error("plot: heat map without --by", ["plot", good, "--x", "trunk_lean_deg", "--y", "contact_time_s",
+                                                  "--heatmap", "-o", "p.png"], "--heatmap needs --by")
+    expect_error("render: --at outside the stance range", ["render", good, "--scenario", "ok", "--at", "140%", "-o", "r.png"],
+                 "'140%'", "allowed")
+    expect_error("render: --at a time outside the run", ["render", good, "--scenario", "ok", "--at", "99s", "-o", "r.png"],
+                 "'99s'", "this run")
+    expect_error("render: unknown scenario", ["render", good, "--scenario", "nope", "-o", "r.png"], "no scenario 'nope'")
+    expect_error("animate: odd frame size", ["animate", good, "--scenario", "ok", "--width", "641", "-o", "a.ogv"],
+                 "even")
+    expect_error("export-vtk: unknown scenario", ["export-vtk", good, "--scenario", "nope", "-o", "vtk"],
+                 "no scenario 'nope'")
+    for f in ["c.png", "p.png", "r.png", "a.ogv", "vtk/nope.pvd"]:
+        if os.path.exists(os.path.join(TMP, f)):
+            FAILURES.append(f"no output ({f}) after an error")
 
 shutil.rmtree(TMP, ignore_errors=True)
 if FAILURES:

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/commands.h"
+#include "tests/viz/results_fixture.h"
 #include "models/yaml_util.h"
 #include "viz/image_stats.h"
 #include "viz/plot.h"
@@ -21,21 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string& Results() {
-  static const std::string path = [] {
-    const fs::path dir = fs::temp_directory_path() / ("sl_viz_test_" + std::to_string(getpid()));
-    fs::create_directories(dir);
-    std::ofstream(dir / "s.yaml") << "name: v\nsimulation: {strides: 2, warmup_strides: 1, output_rate_hz: 500}\n"
-                                     "cases:\n  - name: base\n  - name: lean\n    form: {trunk_lean_deg: 18}\n";
-    RunCommand cmd;
-    cmd.scenario_file = (dir / "s.yaml").string();
-    cmd.output = (dir / "r.h5").string();
-    cmd.quiet = true;
-    Run(cmd);
-    return cmd.output;
-  }();
-  return path;
-}
+using fixture::Results;
 
 TEST(Compare, StanceCurvesStartAndEndUnloaded) {
   const StanceCurves c = MeanStanceCurves(Results(), "base");
@@ -87,6 +73,26 @@ TEST(Plot, MetricAgainstParameterIsAPngAndNamesUnknownColumns) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("peak_compresion"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("peak_compression_bw_L5_S1"), std::string::npos);  // lists the columns
+  }
+}
+
+TEST(Plot, HeatmapOverTwoParametersAndItsPreconditions) {
+  const std::string png = (fs::path(Results()).parent_path() / "h.png").string();
+  // name x trunk_lean_deg: a 2 x 2 grid with two filled cells (the others have no scenario).
+  PlotOptions opt{Results(), "trunk_lean_deg", "peak_compression_bw_L5_S1", "name", png, 700, 500, true};
+  RenderPlot(opt);
+  const ImageStats s = ReadPngStats(png);
+  EXPECT_EQ(s.width, 700);
+  EXPECT_EQ(s.height, 500);
+  EXPECT_GT(s.stddev, 20.0);  // coloured cells, grey cells, labels
+  opt.by = "";
+  EXPECT_THROW(RenderPlot(opt), InputError);  // --heatmap needs --by
+  opt.by = "surface";                         // only one surface in the file
+  try {
+    RenderPlot(opt);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("at least two values"), std::string::npos) << e.what();
   }
 }
 
