@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "cli/results_file.h"
+#include "cli/sweep.h"
 #include "models/library.h"
 #include "models/running_model.h"
 #include "models/running_sim.h"
@@ -31,38 +32,33 @@ extern "C" void OnSignal(int sig) {
 
 Library LoadLib(const std::string& dir) { return LoadLibrary(dir.empty() ? DefaultModelsDir() : dir); }
 
-// Progress on stderr: a bar on a terminal, one line per scenario otherwise.
-class Progress {
- public:
-  Progress(size_t total, size_t already, bool quiet)
-      : total_(total), done_(already), quiet_(quiet), tty_(isatty(2)), start_(std::chrono::steady_clock::now()) {}
-  void Done(const std::string& name, const std::string& status, double secs) {
-    std::lock_guard<std::mutex> lock(m_);
-    ++done_;
-    ++run_;
-    if (quiet_) return;
-    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double rate = run_ / std::max(el, 1e-9);
-    const double eta = (total_ - done_) / std::max(rate, 1e-9);
-    if (tty_) {
-      const int w = 30, fill = static_cast<int>(w * done_ / std::max<size_t>(1, total_));
-      std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu scenarios  %.2f/s  ETA %.0f s   ", fill,
-                   "##############################", w - fill, "", done_, total_, rate, eta);
-      if (done_ == total_) std::fprintf(stderr, "\n");
-    } else {
-      std::fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s; %.2f scenarios/s, ETA %.0f s)\n", done_, total_, name.c_str(),
-                   status.c_str(), secs, rate, eta);
-    }
-  }
-
- private:
-  size_t total_, done_, run_ = 0;
-  bool quiet_, tty_;
-  std::chrono::steady_clock::time_point start_;
-  std::mutex m_;
-};
-
 }  // namespace
+
+bool StopRequested() { return g_stop.load(); }
+int StopSignal() { return g_signal.load(); }
+void RequestStop() { g_stop.store(true); }
+
+Progress::Progress(size_t total, size_t already, bool quiet)
+    : total_(total), done_(already), quiet_(quiet), tty_(isatty(2)), start_(std::chrono::steady_clock::now()) {}
+
+void Progress::Done(const std::string& label, const std::string& status, double secs) {
+  std::lock_guard<std::mutex> lock(m_);
+  ++done_;
+  ++run_;
+  if (quiet_) return;
+  const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double rate = run_ / std::max(el, 1e-9);
+  const double eta = (total_ - done_) / std::max(rate, 1e-9);
+  if (tty_) {
+    const int w = 30, fill = static_cast<int>(w * done_ / std::max<size_t>(1, total_));
+    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu scenarios  %.2f/s  ETA %.0f s   ", fill,
+                 "##############################", w - fill, "", done_, total_, rate, eta);
+    if (done_ == total_) std::fprintf(stderr, "\n");
+  } else {
+    std::fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s; %.2f scenarios/s, ETA %.0f s)\n", done_, total_, label.c_str(),
+                 status.c_str(), secs, rate, eta);
+  }
+}
 
 void InstallStopHandlers() {
   std::signal(SIGINT, OnSignal);
@@ -72,25 +68,54 @@ void InstallStopHandlers() {
   std::signal(SIGXFSZ, SIG_IGN);
 }
 
-int Run(const RunCommand& cmd) {
-  const Library lib = LoadLib(cmd.models_dir);
+PreparedSweep PrepareSweep(const RunCommand& cmd) {
+  PreparedSweep p{LoadLib(cmd.models_dir), {}, {}};
   ParseOptions po;
   po.set = cmd.set;
   po.max_scenarios = cmd.max_scenarios;
-  const ScenarioSet set = LoadScenarioFile(cmd.scenario_file, lib, po);
+  p.set = LoadScenarioFile(cmd.scenario_file, p.lib, po);
   // Every scenario's model must build before anything runs (bad input fails fast).
-  for (const Scenario& s : set.scenarios) BuildRunningModel(lib, s);
-  RunInfo info;
-  info.tool_version = STRIDELOAD_VERSION;
-  info.command_line = cmd.command_line;
-  info.model_files = lib.files;
-  info.sweep_sha256 = SweepHash(set, lib);
-  info.varied_keys = set.varied_keys;
-  ResultsWriter writer(cmd.output, info, cmd.resume);
-  const size_t n = set.scenarios.size();
+  for (const Scenario& s : p.set.scenarios) BuildRunningModel(p.lib, s);
+  p.info.tool_version = STRIDELOAD_VERSION;
+  p.info.command_line = cmd.command_line;
+  p.info.model_files = p.lib.files;
+  p.info.sweep_sha256 = SweepHash(p.set, p.lib);
+  p.info.varied_keys = p.set.varied_keys;
+  return p;
+}
+
+ScenarioOutcome RunOneScenario(const PreparedSweep& sweep, ResultsWriter& writer, int index) {
+  const Scenario& sc = sweep.set.scenarios[static_cast<size_t>(index)];
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunningModel rm = BuildRunningModel(sweep.lib, sc);
+  const RunResult r = SimulateRunning(rm);
+  writer.WriteScenario(index, sc, rm, r);
+  ScenarioOutcome o;
+  o.ok = r.status == "ok";
+  o.status = o.ok ? "ok" : "failed: " + r.reason;
+  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return o;
+}
+
+int ReportIoError(const std::string& what, const std::string& parts_dir) {
+  std::fprintf(stderr, "strideload: %s\nfinished scenarios are kept in %s; fix the problem and rerun with --resume\n",
+               what.c_str(), parts_dir.c_str());
+  return 1;
+}
+
+int ReportInterrupted(size_t kept, size_t total, const RunCommand& cmd, const std::string& parts_dir) {
+  std::fprintf(stderr, "strideload: interrupted; %zu of %zu scenarios are kept in %s\nresume with: strideload run %s -o %s --resume\n",
+               kept, total, parts_dir.c_str(), cmd.scenario_file.c_str(), cmd.output.c_str());
+  return 128 + (g_signal.load() > 0 ? g_signal.load() : SIGTERM);  // 130 after SIGINT, 143 after SIGTERM
+}
+
+int Run(const RunCommand& cmd) {
+  const PreparedSweep sweep = PrepareSweep(cmd);
+  ResultsWriter writer(cmd.output, sweep.info, cmd.resume);
+  const size_t n = sweep.set.scenarios.size();
   std::vector<int> todo;
   for (size_t i = 0; i < n; ++i)
-    if (!writer.done().count(set.scenarios[i].name)) todo.push_back(static_cast<int>(i));
+    if (!writer.done().count(sweep.set.scenarios[i].name)) todo.push_back(static_cast<int>(i));
   if (!cmd.quiet && cmd.resume && todo.size() < n)
     std::fprintf(stderr, "resuming: %zu of %zu scenarios already done\n", n - todo.size(), n);
   Progress progress(n, n - todo.size(), cmd.quiet);
@@ -101,34 +126,21 @@ int Run(const RunCommand& cmd) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (size_t k = 0; k < todo.size(); ++k) {
     if (g_stop.load()) continue;
-    const int i = todo[k];
-    const Scenario& sc = set.scenarios[i];
-    const auto t0 = std::chrono::steady_clock::now();
+    const std::string& name = sweep.set.scenarios[static_cast<size_t>(todo[k])].name;
     try {
-      const RunningModel rm = BuildRunningModel(lib, sc);
-      const RunResult r = SimulateRunning(rm);
-      if (r.status != "ok") ++failed;
-      writer.WriteScenario(i, sc, rm, r);
-      progress.Done(sc.name, r.status == "ok" ? "ok" : "failed: " + r.reason,
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      const ScenarioOutcome o = RunOneScenario(sweep, writer, todo[k]);
+      if (!o.ok) ++failed;
+      progress.Done(name, o.status, o.seconds);
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(err_m);
-      if (io_error.empty()) io_error = sc.name + ": " + e.what();
+      if (io_error.empty()) io_error = name + ": " + e.what();
       g_stop.store(true);
     }
   }
-  if (!io_error.empty()) {
-    std::fprintf(stderr, "strideload: %s\nfinished scenarios are kept in %s; fix the problem and rerun with --resume\n",
-                 io_error.c_str(), writer.parts_dir().c_str());
-    return 1;
-  }
-  if (g_stop.load()) {
-    std::fprintf(stderr, "strideload: interrupted; %zu of %zu scenarios are kept in %s\nresume with: strideload run %s -o %s --resume\n",
-                 writer.done().size(), n, writer.parts_dir().c_str(), cmd.scenario_file.c_str(), cmd.output.c_str());
-    return 128 + g_signal.load();  // the shell convention: 130 after SIGINT, 143 after SIGTERM
-  }
+  if (!io_error.empty()) return ReportIoError(io_error, writer.parts_dir());
+  if (g_stop.load()) return ReportInterrupted(writer.done().size(), n, cmd, writer.parts_dir());
   try {
-    writer.Finish(set.scenarios);
+    writer.Finish(sweep.set.scenarios);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "strideload: %s\nall %zu scenarios are kept in %s; free space and rerun with --resume\n", e.what(), n,
                  writer.parts_dir().c_str());

@@ -7,6 +7,9 @@
 #include <exception>
 
 #include "cli/commands.h"
+#ifdef STRIDELOAD_WITH_MPI
+#include "cli/mpi_run.h"
+#endif
 #include "models/yaml_util.h"
 #include "sim/errors.h"
 #ifdef STRIDELOAD_WITH_VTK
@@ -17,6 +20,14 @@
 #endif
 
 int main(int argc, char** argv) {
+#ifdef STRIDELOAD_WITH_MPI
+  // Under mpirun/srun, MPI is initialised for the process's lifetime and `run` is
+  // distributed over the ranks; error messages come from rank 0 only.
+  const sl::mpi::Session mpi;
+  const bool quiet_rank = mpi.active() && mpi.rank() != 0;
+#else
+  const bool quiet_rank = false;
+#endif
   CLI::App app{"strideload: loads on the lower back of runners (forward dynamics, HDF5 results)"};
   app.require_subcommand(1);
   std::string models_dir;
@@ -106,6 +117,9 @@ int main(int argc, char** argv) {
       run.command_line = cl;
       run.models_dir = models_dir;
       sl::InstallStopHandlers();
+#ifdef STRIDELOAD_WITH_MPI
+      if (mpi.active()) return sl::mpi::RunDistributed(run, mpi);
+#endif
       return sl::Run(run);
     }
     if (*check_cmd) return sl::Check(check_file, check_set, models_dir);
@@ -144,7 +158,7 @@ int main(int argc, char** argv) {
     }
 #endif
   } catch (const sl::InputError& e) {
-    std::fprintf(stderr, "strideload: %s\n", e.what());
+    if (!quiet_rank) std::fprintf(stderr, "strideload: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "strideload: %s\n", e.what());

@@ -277,6 +277,24 @@ std::string SweepHash(const ScenarioSet& set, const Library& lib) {
   return Sha256Bytes(all);
 }
 
+void ResultsWriter::ScanParts() {
+  std::lock_guard<std::mutex> lock(g_h5_mutex);
+  for (const auto& e : fs::directory_iterator(parts_dir_)) {
+    const std::string fn = e.path().filename().string();
+    if (e.path().extension() != ".h5" || fn.rfind("tmp-", 0) == 0) continue;
+    const size_t us = fn.find('_');
+    if (us == std::string::npos) continue;
+    const std::string name = fn.substr(us + 1, fn.size() - us - 4);
+    done_.insert(name);
+    done_index_[name] = std::stoi(fn.substr(0, us));
+  }
+}
+
+ResultsWriter::ResultsWriter(std::string output_path, RunInfo info, Attach)
+    : output_(std::move(output_path)), parts_dir_(output_ + ".parts"), info_(std::move(info)) {
+  if (!fs::is_directory(parts_dir_)) throw std::runtime_error("cannot see " + parts_dir_ + " (not on a shared file system?)");
+}
+
 ResultsWriter::ResultsWriter(std::string output_path, RunInfo info, bool resume)
     : output_(std::move(output_path)), parts_dir_(output_ + ".parts"), info_(std::move(info)) {
   const fs::path out(output_);
@@ -299,15 +317,7 @@ ResultsWriter::ResultsWriter(std::string output_path, RunInfo info, bool resume)
       if (hash != info_.sweep_sha256)
         throw InputError(parts_dir_ + " belongs to a different sweep (its scenarios or model files differ); "
                          "run without --resume to start afresh");
-      for (const auto& e : fs::directory_iterator(parts_dir_)) {
-        const std::string fn = e.path().filename().string();
-        if (e.path().extension() != ".h5" || fn.rfind("tmp-", 0) == 0) continue;
-        const size_t us = fn.find('_');
-        if (us == std::string::npos) continue;
-        const std::string name = fn.substr(us + 1, fn.size() - us - 4);
-        done_.insert(name);
-        done_index_[name] = std::stoi(fn.substr(0, us));
-      }
+      ScanParts();
     } else {
       fs::remove_all(parts_dir_, ec);
     }

@@ -35,8 +35,17 @@ class ResultsWriter {
   /// InputError if the parts belong to another sweep); without, starts afresh.
   ResultsWriter(std::string output_path, RunInfo info, bool resume);
 
-  /// Scenarios already finished (from a previous, interrupted run).
+  /// Another process's view of the parts folder a ResultsWriter(…, resume) has prepared (MPI
+  /// ranks other than 0): writes parts, never cleans or assembles. Throws std::runtime_error if
+  /// the folder is not visible (no shared file system).
+  struct Attach {};
+  ResultsWriter(std::string output_path, RunInfo info, Attach);
+
+  /// Scenarios already finished (from a previous, interrupted run, and by this process).
   const std::set<std::string>& done() const { return done_; }
+
+  /// Re-reads the parts folder: picks up parts other processes wrote.
+  void ScanParts();
 
   /// Writes one scenario's part file; thread-safe (serialised internally).
   void WriteScenario(int index, const Scenario& sc, const RunningModel& rm, const RunResult& r);
