@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/results_file.h"
@@ -60,8 +61,37 @@ void Hdf5Share(benchmark::State& state) {
     write_s += std::chrono::duration<double>(t2 - t1).count();
   }
   state.counters["hdf5_share"] = write_s / (sim_s + write_s);
+  state.counters["write_ms_per_scenario"] = 1e3 * write_s / state.iterations();
   state.counters["sim_s_per_stride"] = sim_s / state.iterations() / (kStrides + kWarmup);
 }
 BENCHMARK(Hdf5Share)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Assembly: what rank 0 (or the single process) spends per scenario merging the part files
+// into the results file at the end of a sweep (serial in every configuration).
+void AssemblyPerScenario(benchmark::State& state) {
+  const sl::Library lib = sl::LoadLibrary(sl::DefaultModelsDir());
+  sl::Scenario sc;
+  sc.strides = kStrides;
+  sc.warmup_strides = kWarmup;
+  const sl::RunningModel rm = sl::BuildRunningModel(lib, sc);
+  const sl::RunResult r = sl::SimulateRunning(rm);
+  const int n = static_cast<int>(state.range(0));
+  std::vector<sl::Scenario> scs(static_cast<size_t>(n), sc);
+  for (int i = 0; i < n; ++i) scs[static_cast<size_t>(i)].name = "s" + std::to_string(i);
+  const std::string out = std::filesystem::temp_directory_path() / "sl_bench_assembly.h5";
+  double secs = 0;
+  for (auto _ : state) {
+    sl::RunInfo info;
+    info.sweep_sha256 = "bench";
+    sl::ResultsWriter w(out, info, false);
+    for (int i = 0; i < n; ++i) w.WriteScenario(i, scs[static_cast<size_t>(i)], rm, r);
+    const auto t0 = std::chrono::steady_clock::now();
+    w.Finish(scs);
+    secs += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  state.counters["assembly_ms_per_scenario"] = 1e3 * secs / state.iterations() / n;
+  state.counters["file_MB_per_scenario"] = std::filesystem::file_size(out) / 1e6 / n;
+}
+BENCHMARK(AssemblyPerScenario)->Arg(32)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <mpi.h>
 #include <omp.h>
+#include <sched.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -94,9 +96,21 @@ int RunDistributed(const RunCommand& cmd, const Session& session) {
   }
   if (rank != 0) writer = std::make_unique<ResultsWriter>(cmd.output, sweep.info, ResultsWriter::Attach{});
 
-  const int threads = cmd.threads > 0 ? cmd.threads : omp_get_max_threads();
+  // Threads per rank: --threads, else OMP_NUM_THREADS, else the cores this rank is bound to.
+  cpu_set_t mask;
+  const int cpus = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : omp_get_max_threads();
+  const int threads = cmd.threads > 0 ? cmd.threads : std::getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : std::max(1, cpus);
   std::vector<int> thread_counts(static_cast<size_t>(size), 0);
   Check(MPI_Gather(&threads, 1, MPI_INT, thread_counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "gather");
+
+  // Open MPI binds each rank to one core by default (np <= 2) or one socket: hybrid runs need
+  // --bind-to none or --map-by slot:PE=<threads>, else the threads share a core (measured:
+  // 1 rank x 2 threads ran at half speed).
+  int short_of_cpus = threads > cpus ? 1 : 0, any_short = 0;
+  Check(MPI_Reduce(&short_of_cpus, &any_short, 1, MPI_INT, MPI_MAX, 0, MPI_COMM_WORLD), "reduce");
+  if (rank == 0 && any_short)
+    std::fprintf(stderr, "strideload: warning: a rank runs %d threads on %d core(s) of its CPU binding; "
+                 "use mpirun --bind-to none or --map-by slot:PE=%d (srun --cpus-per-task=%d)\n", threads, cpus, threads, threads);
 
   std::vector<int> todo;
   size_t already = 0;
