@@ -38,13 +38,22 @@ void SweepThroughput(benchmark::State& state) {
 }
 BENCHMARK(SweepThroughput)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
-// Share of one scenario's wall time spent in HDF5 writing.
-void Hdf5Share(benchmark::State& state) {
-  const sl::Library lib = sl::LoadLibrary(sl::DefaultModelsDir());
+const sl::Library& Library() {
+  static const sl::Library lib = sl::LoadLibrary(sl::DefaultModelsDir());
+  return lib;
+}
+
+sl::Scenario DefaultLengthScenario() {
   sl::Scenario sc;
   sc.strides = kStrides;
   sc.warmup_strides = kWarmup;
-  const sl::RunningModel rm = sl::BuildRunningModel(lib, sc);
+  return sc;
+}
+
+// Share of one scenario's wall time spent in HDF5 writing.
+void Hdf5Share(benchmark::State& state) {
+  const sl::Scenario sc = DefaultLengthScenario();
+  const sl::RunningModel rm = sl::BuildRunningModel(Library(), sc);
   double sim_s = 0, write_s = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -69,11 +78,8 @@ BENCHMARK(Hdf5Share)->Unit(benchmark::kMillisecond)->Iterations(3);
 // Assembly: what rank 0 (or the single process) spends per scenario merging the part files
 // into the results file at the end of a sweep (serial in every configuration).
 void AssemblyPerScenario(benchmark::State& state) {
-  const sl::Library lib = sl::LoadLibrary(sl::DefaultModelsDir());
-  sl::Scenario sc;
-  sc.strides = kStrides;
-  sc.warmup_strides = kWarmup;
-  const sl::RunningModel rm = sl::BuildRunningModel(lib, sc);
+  const sl::Scenario sc = DefaultLengthScenario();
+  const sl::RunningModel rm = sl::BuildRunningModel(Library(), sc);
   const sl::RunResult r = sl::SimulateRunning(rm);
   const int n = static_cast<int>(state.range(0));
   std::vector<sl::Scenario> scs(static_cast<size_t>(n), sc);

@@ -103,10 +103,7 @@ void RenderComparison(const CompareOptions& opt) {
   }
 
   HeadlessDisplay display;
-  vtkNew<vtkContextView> view;
-  view->GetRenderWindow()->SetSize(opt.width, opt.height);
-  view->GetRenderWindow()->SetOffScreenRendering(1);
-  view->GetRenderer()->SetBackground(1, 1, 1);
+  const auto view = NewChartView(opt.width, opt.height);
   vtkNew<vtkChartMatrix> matrix;
   matrix->SetSize(vtkVector2i(2, 1));
   matrix->SetBorders(70, static_cast<int>(0.20 * opt.height), 30, static_cast<int>(0.42 * opt.height));

@@ -134,10 +134,7 @@ void RenderHeatmap(const PlotOptions& opt, const SummaryTable& t, int cx, int cy
   tf->SetNanColor(0.85, 0.85, 0.85);
 
   HeadlessDisplay display;
-  vtkNew<vtkContextView> view;
-  view->GetRenderWindow()->SetSize(opt.width, opt.height);
-  view->GetRenderWindow()->SetOffScreenRendering(1);
-  view->GetRenderer()->SetBackground(1, 1, 1);
+  const auto view = NewChartView(opt.width, opt.height);
   vtkNew<vtkChartHistogram2D> chart;
   view->GetScene()->AddItem(chart);
   chart->SetInputData(img);
@@ -178,10 +175,7 @@ void RenderPlot(const PlotOptions& opt) {
     throw InputError("plot: --by " + opt.by + " has " + std::to_string(groups.size()) + " values; at most " +
                      std::to_string(std::size(kColors)) + " lines");
   HeadlessDisplay display;
-  vtkNew<vtkContextView> view;
-  view->GetRenderWindow()->SetSize(opt.width, opt.height);
-  view->GetRenderWindow()->SetOffScreenRendering(1);
-  view->GetRenderer()->SetBackground(1, 1, 1);
+  const auto view = NewChartView(opt.width, opt.height);
   vtkNew<vtkChartXY> chart;
   view->GetScene()->AddItem(chart);
   chart->SetTitle(opt.y + " against " + opt.x + (opt.by.empty() ? "" : ", by " + opt.by));

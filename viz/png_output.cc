@@ -1,6 +1,8 @@
 #include "viz/png_output.h"
 
+#include <vtkContextView.h>
 #include <vtkImageData.h>
+#include <vtkRenderer.h>
 #include <vtkNew.h>
 #include <vtkPNGWriter.h>
 #include <vtkRenderWindow.h>
@@ -18,6 +20,14 @@ void WriteWindowPng(vtkRenderWindow* window, const std::string& path) {
   grab->ReadFrontBufferOff();
   grab->Update();
   WriteImagePng(grab->GetOutput(), path);
+}
+
+vtkSmartPointer<vtkContextView> NewChartView(int width, int height) {
+  auto view = vtkSmartPointer<vtkContextView>::New();
+  view->GetRenderWindow()->SetSize(width, height);
+  view->GetRenderWindow()->SetOffScreenRendering(1);
+  view->GetRenderer()->SetBackground(1, 1, 1);
+  return view;
 }
 
 void WriteImagePng(vtkImageData* image, const std::string& path) {
