@@ -37,6 +37,7 @@ BENCHMARK_CAPTURE(Run, SpineChain_rk4_h1e-4, With(sl::IntegratorKind::kRk4, 1e-4
 BENCHMARK_CAPTURE(Run, SpineChain_rk4_h5e-5, With(sl::IntegratorKind::kRk4, 5e-5))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_symplectic_euler_h5e-5, With(sl::IntegratorKind::kSemiImplicitEuler, 5e-5))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_symplectic_euler_h1e-5, With(sl::IntegratorKind::kSemiImplicitEuler, 1e-5))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_symplectic_euler_h1e-4, With(sl::IntegratorKind::kSemiImplicitEuler, 1e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_dopri5_rtol1e-6, With(sl::IntegratorKind::kDopri5, 1e-4, 1e-6))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_dopri5_rtol1e-8, With(sl::IntegratorKind::kDopri5, 1e-4, 1e-8))->Unit(benchmark::kMillisecond);
 
