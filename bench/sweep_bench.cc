@@ -61,6 +61,7 @@ void Hdf5Share(benchmark::State& state) {
     const auto t1 = std::chrono::steady_clock::now();
     sl::RunInfo info;
     info.sweep_sha256 = "bench";
+    info.deflate_level = static_cast<int>(state.range(0));
     const std::string out = std::filesystem::temp_directory_path() / "sl_bench_share.h5";
     sl::ResultsWriter w(out, info, false);
     w.WriteScenario(0, sc, rm, r);
@@ -73,7 +74,7 @@ void Hdf5Share(benchmark::State& state) {
   state.counters["write_ms_per_scenario"] = 1e3 * write_s / state.iterations();
   state.counters["sim_s_per_stride"] = sim_s / state.iterations() / (kStrides + kWarmup);
 }
-BENCHMARK(Hdf5Share)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(Hdf5Share)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(3);  // deflate level
 
 // Assembly: what rank 0 (or the single process) spends per scenario merging the part files
 // into the results file at the end of a sweep (serial in every configuration).

@@ -81,6 +81,7 @@ PreparedSweep PrepareSweep(const RunCommand& cmd) {
   p.info.model_files = p.lib.files;
   p.info.sweep_sha256 = SweepHash(p.set, p.lib);
   p.info.varied_keys = p.set.varied_keys;
+  p.info.deflate_level = cmd.compress;
   return p;
 }
 

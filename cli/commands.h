@@ -14,6 +14,7 @@ struct RunCommand {
   std::vector<std::string> set;    ///< key=value overrides
   bool resume = false;
   bool quiet = false;
+  int compress = 1;                ///< deflate level of the time series, 0 (none) .. 9
   size_t max_scenarios = 100000;
   std::string models_dir;          ///< empty: the bundled models/data
   std::string command_line;        ///< recorded in the file

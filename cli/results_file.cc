@@ -23,6 +23,7 @@ namespace sl {
 namespace {
 
 std::mutex g_h5_mutex;  // serial HDF5 is not thread-safe
+int g_deflate_level = 1;  // of the part being written (set under g_h5_mutex)
 
 // Before any other HDF5 call: every return code is checked here and turned into our own
 // message, so HDF5's automatic error-stack printing is off; and HDF5's exit handler is not
@@ -204,8 +205,10 @@ void Dataset(hid_t parent, const std::string& name, const std::vector<double>& d
   if (rows > 0) {
     hsize_t chunk[2] = {std::min<hsize_t>(rows, 4096), cols};
     H5Pset_chunk(dcpl, rank, chunk);
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, 1);  // fast: level 1 keeps writing a small share of the run
+    if (g_deflate_level > 0) {
+      H5Pset_shuffle(dcpl);
+      H5Pset_deflate(dcpl, static_cast<unsigned>(g_deflate_level));  // default 1: fast
+    }
   }
   const hid_t ds = CheckId(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                            "creating dataset " + name);
@@ -340,6 +343,7 @@ std::string ResultsWriter::PartPath(int index, const std::string& name) const {
 
 void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningModel& rm, const RunResult& r) {
   std::lock_guard<std::mutex> lock(g_h5_mutex);
+  g_deflate_level = info_.deflate_level;
   const std::string final_part = PartPath(index, sc.name);
   const std::string tmp = parts_dir_ + "/tmp-" + fs::path(final_part).filename().string();
   WriteAtomically(tmp, final_part, [&](hid_t file) {

@@ -24,6 +24,7 @@ struct RunInfo {
   std::vector<std::pair<std::string, std::string>> model_files;  ///< path, SHA-256
   std::string sweep_sha256;  ///< hash of the resolved scenarios and model files
   std::vector<std::string> varied_keys;
+  int deflate_level = 1;  ///< 0: time series stored uncompressed; 1-9: deflate level
 };
 
 /// Hash identifying a sweep: resolved scenarios plus the model files' hashes.

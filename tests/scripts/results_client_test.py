@@ -110,6 +110,20 @@ check(c1.keys() == c2.keys(), "same objects with 1 and 2 threads")
 diff = [k for k in c1 if c1[k] != c2.get(k)]
 check(not diff, f"identical content with 1 and 2 threads; differs: {diff[:3]}")
 
+# --- --compress 0: the same values, stored without filters ------------------------------------
+r0 = os.path.join(TMP, "r0.h5")
+p = run(["run", src, "-o", r0, "--threads", "2", "--quiet", "--compress", "0"])
+c0 = content(r0)
+diff = [k for k in c1 if c1[k] != c0.get(k)]
+check(not diff, f"--compress 0 stores the same values; differs: {diff[:3]}")
+with h5py.File(r0, "r") as f0, h5py.File(r1, "r") as f1:
+    name = f0["summary"]["name"][0].decode()
+    check(f0[f"scenarios/{name}/grf_left"].compression is None, "--compress 0: no filter")
+    check(f1[f"scenarios/{name}/grf_left"].compression == "gzip", "default: deflate (gzip) filter")
+check(os.path.getsize(r0) > os.path.getsize(r1), "the uncompressed file is larger")
+p = run(["run", src, "-o", r0, "--compress", "12"])
+check(p.returncode == 2 and "compress" in p.stderr, "--compress 12 is refused with exit status 2")
+
 # --- killed mid-sweep, resumed: same content --------------------------------------------------
 src_k = sweep_file(6, "kill")
 ref = os.path.join(TMP, "ref.h5")
@@ -210,7 +224,7 @@ check(p.returncode == 2 and "different sweep" in p.stderr, f"resume of another s
 fail_src = os.path.join(TMP, "fail.yaml")
 with open(fail_src, "w") as f:
     f.write("name: f\nsimulation: {strides: 1, warmup_strides: 1, output_rate_hz: 50}\n"
-            "cases:\n  - name: fine\n  - name: too_fast\n    runner: {speed_m_s: 5.0}\n")
+            "cases:\n  - name: fine\n  - name: too_fast\n    runner: {speed_m_s: 7.0, cadence_steps_min: 130, overstride_m: 0.3}\n")
 fail_out = os.path.join(TMP, "fail.h5")
 p = run(["run", fail_src, "-o", fail_out, "--quiet"])
 check(p.returncode == 1, f"exit status 1 when a scenario fails, got {p.returncode}")
@@ -234,5 +248,5 @@ print(f"peak RSS: 20 scenarios {small} kB, 200 scenarios {large} kB")
 check(large < 1.5 * small + 20000, f"peak memory bounded: {small} kB vs {large} kB")
 
 shutil.rmtree(TMP, ignore_errors=True)
-print(f"{0 if FAILURES else 1} passed, {len(FAILURES)} failed")
+print("all checks passed" if not FAILURES else f"{len(FAILURES)} check(s) failed")
 sys.exit(1 if FAILURES else 0)
