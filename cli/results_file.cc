@@ -397,7 +397,7 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
         AttrDoubles(gb, "hip_right_m", V(rm.p_PHip_P[1]));
       }
       for (int s = 0; s < 2; ++s)
-        if (b == rm.foot[s]) {
+        if (b == rm.sole[s]) {
           std::vector<double> pts;
           for (int c : rm.foot_contacts[s]) for (double x : V(rm.model->contacts[c].p_BC_B)) pts.push_back(x);
           AttrDoubles(gb, "contact_points_m", pts);

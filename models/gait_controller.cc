@@ -24,7 +24,7 @@ double FootNormal(const RunningModel& rm, const Data& d, int s) {
 // -F on the pelvis at H and the couple -r x F on the pelvis (r = A - H), so that the pair
 // carries no net moment (momentum is conserved).
 void StrutForce(const RunningModel& rm, Data& d, const Vec3& p_WH, const Vec3& r, const Vec3& F_foot, int s) {
-  d.body_force_W[rm.foot[s]] += F_foot;
+  d.body_force_W[rm.ankle[s]] += F_foot;
   d.body_force_W[rm.pelvis] -= F_foot;
   d.body_torque_W[rm.pelvis] += (p_WH - d.kin[rm.pelvis].p_WB).cross(-F_foot) - r.cross(F_foot);
 }
@@ -48,13 +48,13 @@ void HipCouple(const RunningModel& rm, Data& d, int s, const Vec3& p_WH, const V
   const Vec3 F_H = (tau - tau_par).cross(r) / L2;
   d.body_force_W[rm.pelvis] += F_H;
   d.body_torque_W[rm.pelvis] += tau + (p_WH - d.kin[rm.pelvis].p_WB).cross(F_H);
-  d.body_force_W[rm.foot[s]] -= F_H;
-  d.body_torque_W[rm.foot[s]] -= tau_par;
+  d.body_force_W[rm.ankle[s]] -= F_H;
+  d.body_torque_W[rm.sole[s]] -= tau_par;
 }
 
 // Torque pair between foot and pelvis (ankle and the leg above it carry the couple).
 void FootCouple(const RunningModel& rm, Data& d, int s, const Vec3& tau_foot_W) {
-  d.body_torque_W[rm.foot[s]] += tau_foot_W;
+  d.body_torque_W[rm.sole[s]] += tau_foot_W;
   d.body_torque_W[rm.pelvis] -= tau_foot_W;
 }
 
@@ -95,7 +95,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       leg.stance = true;
       leg.t_touchdown_s = t;
       leg.rest_at_touchdown_m = d.line_rest_length_m[rm.leg_line[s]];
-      leg.touchdown_ahead_m = d.kin[rm.foot[s]].p_WB.x() - (P.p_WB + P.R_WB * rm.p_PHip_P[s]).x();
+      leg.touchdown_ahead_m = d.kin[rm.ankle[s]].p_WB.x() - (P.p_WB + P.R_WB * rm.p_PHip_P[s]).x();
       gs.events.push_back({s, true, t});
       if (gs.last_touchdown_s >= 0) {
         const double T = t - gs.last_touchdown_s;
@@ -119,12 +119,12 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       }
       if (leg.unloaded_since_s < 0) leg.unloaded_since_s = t;
       const Vec3 hip = P.p_WB + P.R_WB * rm.p_PHip_P[s];
-      const bool behind = d.kin[rm.foot[s]].p_WB.x() < hip.x();
+      const bool behind = d.kin[rm.ankle[s]].p_WB.x() < hip.x();
       if (t - leg.unloaded_since_s < 0.008 || !behind || t - leg.t_touchdown_s < kMinStanceS) continue;
       leg.stance = false;
       leg.t_toeoff_s = leg.unloaded_since_s;
       leg.unloaded_since_s = -1;
-      leg.p_toeoff_rel_W = d.kin[rm.foot[s]].p_WB - (P.p_WB + P.R_WB * rm.p_PHip_P[s]);
+      leg.p_toeoff_rel_W = d.kin[rm.ankle[s]].p_WB - (P.p_WB + P.R_WB * rm.p_PHip_P[s]);
       gs.contact_time_s = leg.t_toeoff_s - leg.t_touchdown_s;
       gs.events.push_back({s, false, leg.t_toeoff_s});
     }
@@ -165,7 +165,8 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
   const Quat q_heading(Eigen::AngleAxisd(heading, Vec3::UnitZ()));
   for (int s = 0; s < 2; ++s) {
     GaitState::Leg& leg = gs.leg[s];
-    const BodyKinematics& F = d.kin[rm.foot[s]];
+    const BodyKinematics& F = d.kin[rm.ankle[s]];  // the ankle (leg spring's end)
+    const BodyKinematics& S = d.kin[rm.sole[s]];   // the foot (its orientation is controlled)
     const Vec3 p_WH = P.p_WB + P.R_WB * rm.p_PHip_P[s];
     const Vec3 v_WH = P.PointVelocity(p_WH);
     const Vec3 r = F.p_WB - p_WH;
@@ -205,9 +206,9 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       HipCouple(rm, d, s, p_WH, r, tau_pelvis / n_stance, 0.8 * fn * 0.06);
       // Ankle: a plantarflexor spring about the flat foot (pitch, in the foot's frame) and
       // light damping of roll and yaw relative to the leg; the ground holds the foot.
-      const Vec3 ef = RotationVectorFromQuat(q_heading.conjugate() * F.q_WB);
-      const Vec3 w_rel = F.w_WB_W - P.w_WB_W;
-      const Vec3 tau_foot = F.R_WB * Vec3(0, -g.ankle_stance_k * ef.y(), 0) - g.ankle_stance_c * w_rel;
+      const Vec3 ef = RotationVectorFromQuat(q_heading.conjugate() * S.q_WB);
+      const Vec3 w_rel = S.w_WB_W - P.w_WB_W;
+      const Vec3 tau_foot = S.R_WB * Vec3(0, -g.ankle_stance_k * ef.y(), 0) - g.ankle_stance_c * w_rel;
       FootCouple(rm, d, s, tau_foot);
     } else {
       // Swing: the ankle follows a planned path. Horizontally it goes on a minimum-jerk path
@@ -282,7 +283,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       dp -= dp.dot(e) * e;  // transverse only: the leg spring holds the length
       dv -= dv.dot(e) * e;
       a_ff -= a_ff.dot(e) * e;
-      const double m_foot = rm.model->bodies[rm.foot[s]].mass_kg;
+      const double m_foot = rm.model->bodies[rm.ankle[s]].mass_kg + rm.model->bodies[rm.sole[s]].mass_kg;
       Vec3 F_foot = m_foot * a_ff + g.swing_stiffness_N_m * dp + g.swing_damping_Ns_m * dv;
       // Knee: damp the leg-length motion relative to the planned rate.
       const double c_axial = 2.0 * g.knee_damping_ratio * std::sqrt(rm.leg_stiffness_N_m * m_foot);
@@ -295,8 +296,8 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       if (n_stance == 0) HipCouple(rm, d, s, p_WH, r, 0.5 * tau_pelvis, 0.0);
       // Foot pitched for the strike pattern (toe up positive) by touchdown.
       const Quat q_des = Quat(Eigen::AngleAxisd(-rm.strike_pitch_rad, Vec3::UnitY()));  // running along +x
-      const Vec3 ef = RotationVectorFromQuat(F.q_WB * q_des.conjugate());
-      FootCouple(rm, d, s, -g.foot_flight_k * ef - g.foot_flight_c * (F.w_WB_W - P.w_WB_W));
+      const Vec3 ef = RotationVectorFromQuat(S.q_WB * q_des.conjugate());
+      FootCouple(rm, d, s, -g.foot_flight_k * ef - g.foot_flight_c * (S.w_WB_W - P.w_WB_W));
     }
   }
 
@@ -365,7 +366,8 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
       gs.leg[s].t_toeoff_s = -0.1;
       gs.leg[s].p_toeoff_rel_W = Vec3(-0.45, 0, 0);
     }
-    SetBodyState(m, d, rm.foot[s], ankle, q, v, Vec3::Zero());
+    SetBodyState(m, d, rm.ankle[s], ankle, q, v, Vec3::Zero());
+    SetBodyState(m, d, rm.sole[s], ankle, q, v, Vec3::Zero());
     d.line_rest_length_m[rm.leg_line[s]] = (ankle - hip).norm();
   }
 }

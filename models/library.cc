@@ -57,6 +57,10 @@ RunnerParams ReadRunner(const std::string& file) {
   r.thigh_com_below_hip_m = GetDouble(s, "thigh_com_below_hip_m", file, S);
   r.thigh_inertia = Arr<3>(s, "thigh_inertia_kg_m2", file, S);
   r.foot_inertia = Arr<3>(s, "foot_inertia_kg_m2", file, S);
+  r.sole_inertia = Arr<3>(s, "sole_inertia_kg_m2", file, S);
+  r.foot_mass_fraction = GetDouble(s, "foot_mass_fraction", file, S);
+  r.ankle_joint_stiffness_N_m = GetDouble(s, "ankle_joint_stiffness_N_m", file, S);
+  r.ankle_joint_damping_Ns_m = GetDouble(s, "ankle_joint_damping_Ns_m", file, S);
   r.hip_width_m = GetDouble(s, "hip_width_m", file, S);
   r.leg_length_m = GetDouble(s, "leg_length_m", file, S);
   RequirePositive(r.leg_length_m, s, "leg_length_m", file);

@@ -42,7 +42,8 @@ struct RunnerParams {
   std::array<std::array<double, 3>, 5> vertebra_inertia;
   double vertebra_com_anterior_m;
   double leg_mass_kg, lower_mass_fraction, thigh_com_below_hip_m;
-  std::array<double, 3> thigh_inertia, foot_inertia;
+  std::array<double, 3> thigh_inertia, foot_inertia, sole_inertia;
+  double foot_mass_fraction, ankle_joint_stiffness_N_m, ankle_joint_damping_Ns_m;
   double hip_width_m, leg_length_m, ankle_height_m, heel_behind_ankle_m, forefoot_ahead_of_ankle_m, forefoot_width_m, heel_width_m;
   // spine
   double l5s1_above_hips_m, l5s1_posterior_of_hips_m;

@@ -173,9 +173,13 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   rm.hat = add_body("HAT", hat_mass, Diag(r.hat_inertia, si), hat_com, RotY(lean));
   rm.q_PH_neutral = Quat(R_WP.transpose() * RotY(lean));
   const char* fnames[2] = {"foot_l", "foot_r"};
+  const char* snames[2] = {"shank_l", "shank_r"};
+  const double m_sole = r.foot_mass_fraction * M + shoe.mass_kg;
+  Check(r.foot_mass_fraction * M < rm.lower_mass_kg, "runner foot mass (kg)", r.foot_mass_fraction * M, "below the lower mass");
   for (int s = 0; s < 2; ++s) {
     const Vec3 ankle = hip_W[s] - Vec3(0, 0, rm.leg_rest_length_m);
-    rm.foot[s] = add_body(fnames[s], rm.lower_mass_kg + shoe.mass_kg, Diag(r.foot_inertia, si), ankle, Mat3::Identity());
+    rm.ankle[s] = add_body(snames[s], rm.lower_mass_kg - r.foot_mass_fraction * M, Diag(r.foot_inertia, si), ankle, Mat3::Identity());
+    rm.sole[s] = add_body(fnames[s], m_sole, Diag(r.sole_inertia, si), ankle, Mat3::Identity());
   }
   auto local = [&](BodyIndex b, const Vec3& p_W) { return Vec3(rm.q_WB0[b].conjugate() * (p_W - rm.p_WB0[b])); };
 
@@ -248,6 +252,22 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
                c - (mf_arm + r.vertebra_com_anterior_m * sl) * Ahead(axis[i]), MuscleGroup::kMultifidus, 0);
   }
 
+  // ---- ankles: ball joints (translation only; the foot's rotation is the controller's) -------
+  for (int s = 0; s < 2; ++s) {
+    Bushing k;
+    k.name = s == 0 ? "ankle_l" : "ankle_r";
+    k.parent = rm.ankle[s];
+    k.child = rm.sole[s];
+    k.k_trans_N_m = Vec3::Constant(r.ankle_joint_stiffness_N_m);
+    k.c_trans_Ns_m = Vec3::Constant(r.ankle_joint_damping_Ns_m);
+    // Roll and yaw: the ankle and subtalar ligaments tie the foot to the shank (E); pitch is
+    // free, held by the controller's plantarflexor/dorsiflexor couple against the leg.
+    k.k_rot_Nm_rad = Vec3(200.0, 0.0, 200.0);
+    k.c_rot_Nms_rad = Vec3(2.0, 0.05, 2.0);
+    rm.ankle_bushing[s] = static_cast<int>(m.bushings.size());
+    m.bushings.push_back(k);
+  }
+
   // ---- legs: hip -> ankle spring-damper, stiffness adapted to shoe and surface -------------
   const double wear = sc.wear_km >= 0 ? sc.wear_km : shoe.wear_km;
   rm.shoe_heel_secant_N_m = WornShoeStiffness(lib, shoe, wear);
@@ -262,7 +282,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     LineElement leg;
     leg.name = s == 0 ? "leg_l" : "leg_r";
     leg.body_a = rm.pelvis;
-    leg.body_b = rm.foot[s];
+    leg.body_b = rm.ankle[s];
     leg.p_AoA_A = local(rm.pelvis, hip_W[s]);
     rm.p_PHip_P[s] = leg.p_AoA_A;
     leg.stiffness_N_m = rm.leg_stiffness_N_m;
@@ -295,7 +315,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
       const bool heel = p < 2;
       ContactPoint c;
       c.name = std::string(fnames[s]) + pnames[p];
-      c.body = rm.foot[s];
+      c.body = rm.sole[s];
       const double y = (p % 2 == 0 ? medial : -medial) * half_width[heel ? 0 : 1];
       c.p_BC_B = Vec3(heel ? -r.heel_behind_ankle_m * sl : r.forefoot_ahead_of_ankle_m * sl, y, -r.ankle_height_m * sl);
       c.n_layers = 2;

@@ -52,7 +52,9 @@ struct RunningModel {
   // bodies
   BodyIndex pelvis = -1, hat = -1;
   std::array<BodyIndex, 5> vertebra{};  ///< L5, L4, L3, L2, L1
-  std::array<BodyIndex, 2> foot{};      ///< 0 left, 1 right
+  std::array<BodyIndex, 2> ankle{};     ///< lower leg (shank) at the ankle: the leg spring's end; 0 left, 1 right
+  std::array<BodyIndex, 2> sole{};      ///< the foot under it (contacts), on a ball joint at the ankle
+  std::array<int, 2> ankle_bushing{};   ///< the ball joint (translational bushing)
   // elements
   std::array<int, 6> level_bushing{};   ///< L5_S1 .. T12_L1
   std::array<std::string, 6> level_names;

@@ -33,6 +33,27 @@ TEST(RunningModel, MassesAddUpToTheRunnerPlusShoes) {
   }
 }
 
+TEST(RunningModel, TheFootIsALightBodyOnABallJointUnderTheShank) {
+  // Oracle: de Leva 1996 foot mass (1.37 % of body mass) plus the shoe; shank + foot = the
+  // documented lower mass (0.08 x body mass, Clark 2017) plus the shoe; the ankle joint is
+  // free in pitch (the controller's plantarflexor couple holds it) and ties roll and yaw.
+  const RunningModel rm = Build(Scenario{});
+  const double shoe = Lib().shoes.at("neutral").mass_kg;
+  for (int s = 0; s < 2; ++s) {
+    const double foot = rm.model->bodies[rm.sole[s]].mass_kg, shank = rm.model->bodies[rm.ankle[s]].mass_kg;
+    EXPECT_NEAR(foot, 0.0137 * 70.0 + shoe, 1e-9);
+    EXPECT_NEAR(foot + shank, 0.08 * 70.0 + shoe, 1e-9);
+    for (int c : rm.foot_contacts[s]) EXPECT_EQ(rm.model->contacts[c].body, rm.sole[s]);
+    const Bushing& ankle = rm.model->bushings[rm.ankle_bushing[s]];
+    EXPECT_EQ(ankle.parent, rm.ankle[s]);
+    EXPECT_EQ(ankle.child, rm.sole[s]);
+    EXPECT_EQ(ankle.k_rot_Nm_rad.y(), 0.0);  // pitch free
+    EXPECT_GT(ankle.k_rot_Nm_rad.x(), 0.0);
+    EXPECT_GT(ankle.k_rot_Nm_rad.z(), 0.0);
+    EXPECT_EQ(rm.model->lines[rm.leg_line[s]].body_b, rm.ankle[s]);  // the leg spring ends at the ankle
+  }
+}
+
 TEST(RunningModel, PelvicTiltMovesSacralSlopeOneToOneAndLordosisFollows) {
   Scenario a, b;
   a.pelvic_tilt_deg = 15;
