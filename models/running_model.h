@@ -1,5 +1,6 @@
 // The running model: pelvis (with the thighs), L5..L1, upper trunk (HAT) and two spring-mass
-// legs with a lower mass at each ankle, built from the parameter library and a scenario.
+// legs with a lower mass at each ankle (shank, and under it the foot on a ball joint), built
+// from the parameter library and a scenario.
 // Every scenario factor enters through its mechanism: lean and pelvic tilt set the posture
 // and the disc orientations (Legaye: SS moves with the pelvis), shoe and surface set the
 // series layers at each contact point, the leg stiffness adapts to them (Ferris 1999),
