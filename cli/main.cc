@@ -61,32 +61,32 @@ int main(int argc, char** argv) {
   auto* validate_cmd = app.add_subcommand("validate", "run the validation cases against published ranges");
   auto* chain_cmd = app.add_subcommand("spine-chain", "run the cross-engine spine-chain reference model");
 #ifdef STRIDELOAD_WITH_VTK
+  // The options every PNG figure shares: the results file, the output and the pixel size.
+  const auto figure = [&app](const char* name, const char* what, std::string& file, std::string& out, int& w, int& h) {
+    CLI::App* c = app.add_subcommand(name, what);
+    c->add_option("file", file, "results file (HDF5)")->required();
+    c->add_option("-o,--output", out, "PNG file");
+    c->add_option("--width", w, "pixels")->check(CLI::Range(400, 8000));
+    c->add_option("--height", h, "pixels")->check(CLI::Range(300, 8000));
+    return c;
+  };
   sl::viz::CompareOptions cmp;
   std::string cmp_list;
-  auto* compare_cmd = app.add_subcommand("compare", "figure: GRF and L5/S1 compression against % stance, scenarios overlaid");
-  compare_cmd->add_option("file", cmp.results_file, "results file (HDF5)")->required();
+  auto* compare_cmd = figure("compare", "figure: spines at their peak load, GRF and L5/S1 compression against % stance",
+                             cmp.results_file, cmp.output_png, cmp.width, cmp.height);
   compare_cmd->add_option("--scenarios", cmp_list, "comma-separated names; the first is the reference")->required();
-  compare_cmd->add_option("-o,--output", cmp.output_png, "PNG file");
-  compare_cmd->add_option("--width", cmp.width, "pixels")->check(CLI::Range(400, 8000));
-  compare_cmd->add_option("--height", cmp.height, "pixels")->check(CLI::Range(300, 8000));
   sl::viz::PlotOptions plot;
-  auto* plot_cmd = app.add_subcommand("plot", "figure: a summary metric against a swept parameter");
-  plot_cmd->add_option("file", plot.results_file, "results file (HDF5)")->required();
+  auto* plot_cmd = figure("plot", "figure: a summary metric against a swept parameter", plot.results_file, plot.output_png,
+                          plot.width, plot.height);
   plot_cmd->add_option("--x", plot.x, "summary column on the x axis (e.g. trunk_lean_deg)")->required();
   plot_cmd->add_option("--y", plot.y, "summary column on the y axis (e.g. peak_compression_bw_L5_S1)")->required();
   plot_cmd->add_option("--by", plot.by, "one line per value of this column (e.g. surface)");
   plot_cmd->add_flag("--heatmap", plot.heatmap, "heat map of --y over --x and --by (two swept parameters)");
-  plot_cmd->add_option("-o,--output", plot.output_png, "PNG file");
-  plot_cmd->add_option("--width", plot.width, "pixels")->check(CLI::Range(400, 8000));
-  plot_cmd->add_option("--height", plot.height, "pixels")->check(CLI::Range(300, 8000));
   sl::viz::RenderOptions rnd;
-  auto* render_cmd = app.add_subcommand("render", "picture: the spine, pelvis and trunk at one instant, discs coloured by load");
-  render_cmd->add_option("file", rnd.results_file, "results file (HDF5)")->required();
+  auto* render_cmd = figure("render", "picture: the spine, pelvis and trunk at one instant, discs coloured by load",
+                            rnd.results_file, rnd.output_png, rnd.width, rnd.height);
   render_cmd->add_option("--scenario", rnd.scenario, "scenario name")->required();
   render_cmd->add_option("--at", rnd.at, "peak (largest L5/S1 compression), a time in s (1.25 or 1.25s), or % of stance (40%)");
-  render_cmd->add_option("-o,--output", rnd.output_png, "PNG file");
-  render_cmd->add_option("--width", rnd.width, "pixels")->check(CLI::Range(400, 8000));
-  render_cmd->add_option("--height", rnd.height, "pixels")->check(CLI::Range(300, 8000));
   sl::viz::AnimateOptions anim;
   auto* animate_cmd = app.add_subcommand("animate", "video (.ogv) or numbered PNG frames of a steady-state stride");
   animate_cmd->add_option("file", anim.results_file, "results file (HDF5)")->required();
