@@ -123,14 +123,15 @@ TEST(RunningSim, WeakCoreShiftsCompressionUpwardAndRaisesAnteriorShear) {
 }
 
 TEST(RunningSim, LeftAndRightAgreeOnFlatGround) {
-  // Issue 3 validation: the two sides within 2 % on flat ground (GRF peaks and loading rate;
-  // contact time still differs by ~2.3 % and is checked at 3 %).
+  // Issue 3 validation: the two sides within 2 % on flat ground (GRF peaks, loading rate and
+  // contact time; with the foot on an ankle joint the contact times differ by ~1.7 % over 8
+  // strides, 1.2 % over 16).
   const Metrics m = Simulate(Scenario{}, 8);
   auto rel = [](double a, double b) { return std::abs(a - b) / (0.5 * (a + b)); };
   EXPECT_LT(rel(m.left.impact_peak_bw.mean, m.right.impact_peak_bw.mean), 0.02);
   EXPECT_LT(rel(m.left.active_peak_bw.mean, m.right.active_peak_bw.mean), 0.02);
   EXPECT_LT(rel(m.left.loading_rate_bw_s.mean, m.right.loading_rate_bw_s.mean), 0.02);
-  EXPECT_LT(rel(m.left.contact_time_s.mean, m.right.contact_time_s.mean), 0.03);
+  EXPECT_LT(rel(m.left.contact_time_s.mean, m.right.contact_time_s.mean), 0.02);
 }
 
 }  // namespace
