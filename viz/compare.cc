@@ -97,9 +97,7 @@ void RenderComparison(const CompareOptions& opt) {
     motions.push_back(ReadScenarioMotion(opt.results_file, n));
     const double t0 = SteadyStart(motions.back().series);
     max_bw = std::max(max_bw, MaxCompressionBw(motions.back(), t0));
-    for (const auto& mu : motions.back().muscles)
-      for (size_t i = 0; i < mu.tension_N.size(); ++i)
-        if (motions.back().series.time_s[i] >= t0) max_tension = std::max(max_tension, mu.tension_N[i]);
+    max_tension = std::max(max_tension, MaxTensionN(motions.back(), t0));
   }
 
   HeadlessDisplay display;
@@ -192,12 +190,7 @@ void RenderComparison(const CompareOptions& opt) {
     ren->SetLayer(1);
     ren->SetViewport(k * panel_w, row_lo, (k + 1) * panel_w, row_hi);
     AddSkeletonActors(ren, BuildSkeletonFrame(m, at.sample), disc_lut, tension_lut, 0.25);
-    const auto& j0 = m.joints.front();
-    const auto& j5 = m.joints.back();
-    const auto pos = [&](int b, const Vec3& r) {
-      return Vec3(m.bodies[static_cast<size_t>(b)].p_WB[at.sample] + m.bodies[static_cast<size_t>(b)].q_WB[at.sample] * r);
-    };
-    AimCamera(ren, View::kSagittal, 0.5 * (pos(j0.parent, j0.p_PJ_P) + pos(j5.parent, j5.p_PJ_P)) + Vec3(0, 0, -0.03), 0.30);
+    AimCamera(ren, View::kSagittal, LumbarCentre(m, at.sample) + Vec3(0, 0, -0.03), 0.30);
     const double bw = std::max(1.0, m.series.body_mass_kg * 9.81);
     char label[200];
     std::snprintf(label, sizeof label, "%s\nL5/S1 %.2f BW at %.0f %% stance", opt.scenarios[k].substr(0, 30).c_str(),

@@ -23,14 +23,6 @@
 namespace sl::viz {
 namespace fs = std::filesystem;
 
-double MaxTensionN(const ScenarioMotion& m, double from_s) {
-  double mx = 1.0;
-  for (const auto& mu : m.muscles)
-    for (size_t i = 0; i < mu.tension_N.size() && i < m.series.time_s.size(); ++i)
-      if (m.series.time_s[i] >= from_s) mx = std::max(mx, mu.tension_N[i]);
-  return mx;
-}
-
 struct SkeletonFigure::Impl {
   vtkNew<vtkRenderWindow> window;
   vtkSmartPointer<vtkRenderer> views[3], overlay;
@@ -75,15 +67,7 @@ void SkeletonFigure::Show(const ScenarioMotion& m, size_t i) {
   const SkeletonFrame f = BuildSkeletonFrame(m, i);
   const Vec3 p = m.bodies[static_cast<size_t>(m.pelvis)].p_WB[i];
   const Vec3 body(p.x(), p.y(), 0.5 * (p.z() + 0.75));
-  Vec3 lumbar = p;
-  if (!m.joints.empty()) {
-    const auto& j0 = m.joints.front();
-    const auto& j5 = m.joints.back();
-    const auto at = [&](int b, const Vec3& r) {
-      return Vec3(m.bodies[static_cast<size_t>(b)].p_WB[i] + m.bodies[static_cast<size_t>(b)].q_WB[i] * r);
-    };
-    lumbar = 0.5 * (at(j0.parent, j0.p_PJ_P) + at(j5.parent, j5.p_PJ_P));
-  }
+  const Vec3 lumbar = LumbarCentre(m, i);
   for (int k = 0; k < 3; ++k) {
     AddSkeletonActors(impl_->views[k], f, impl_->disc, impl_->tension, k == 0 ? 1.0 : 0.25);
     AimCamera(impl_->views[k], k == 2 ? View::kFrontal : View::kSagittal, k == 0 ? body : lumbar, k == 0 ? 0.95 : 0.30);

@@ -51,7 +51,4 @@ class SkeletonFigure {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Largest muscle tension (N) from `from_s` on (colour scale).
-double MaxTensionN(const ScenarioMotion& m, double from_s);
-
 }  // namespace sl::viz

@@ -1,24 +1,21 @@
 #include "viz/skeleton.h"
 
-#include "viz/shapes.h"
-
 #include <vtkAppendPolyData.h>
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
 #include <vtkCubeSource.h>
 #include <vtkCylinderSource.h>
 #include <vtkFloatArray.h>
-#include <vtkIntArray.h>
 #include <vtkNew.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkSphereSource.h>
-#include <vtkTransform.h>
-#include <vtkTransformPolyDataFilter.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+
+#include "viz/shapes.h"
 
 namespace sl::viz {
 namespace {
@@ -121,10 +118,8 @@ SkeletonFrame BuildSkeletonFrame(const ScenarioMotion& m, size_t i) {
   // Joint centres (world) and disc normals.
   std::vector<Vec3> J(m.joints.size()), n_W(m.joints.size());
   for (size_t k = 0; k < m.joints.size(); ++k) {
-    const auto& j = m.joints[k];
-    const Frame P = BodyPose(m, j.parent, i);
-    J[k] = P.p + P.R * j.p_PJ_P;
-    n_W[k] = P.R * (j.q_PF * Vec3::UnitZ());
+    J[k] = JointCentre(m, k, i);
+    n_W[k] = BodyPose(m, m.joints[k].parent, i).R * (m.joints[k].q_PF * Vec3::UnitZ());
   }
   const double scale = J.size() >= 2 ? std::clamp((J.back() - J.front()).norm() / kNominalLumbarM, 0.6, 1.6) : 1.0;
   const double s = scale;
@@ -244,6 +239,24 @@ SkeletonFrame BuildSkeletonFrame(const ScenarioMotion& m, size_t i) {
   out.grf->GetCellData()->AddArray(grf);
   out.grf->GetCellData()->AddArray(grf_bw);
   return out;
+}
+
+Vec3 JointCentre(const ScenarioMotion& m, size_t k, size_t i) {
+  const auto& j = m.joints.at(k);
+  return Point(m, j.parent, i, j.p_PJ_P);
+}
+
+Vec3 LumbarCentre(const ScenarioMotion& m, size_t i) {
+  if (m.joints.empty()) return m.bodies[static_cast<size_t>(m.pelvis)].p_WB.at(i);
+  return 0.5 * (JointCentre(m, 0, i) + JointCentre(m, m.joints.size() - 1, i));
+}
+
+double MaxTensionN(const ScenarioMotion& m, double from_s) {
+  double mx = 1.0;
+  for (const auto& mu : m.muscles)
+    for (size_t i = 0; i < mu.tension_N.size() && i < m.series.time_s.size(); ++i)
+      if (m.series.time_s[i] >= from_s) mx = std::max(mx, mu.tension_N[i]);
+  return mx;
 }
 
 double MaxCompressionBw(const ScenarioMotion& m, double from_s) {

@@ -40,4 +40,14 @@ SkeletonFrame BuildSkeletonFrame(const ScenarioMotion& m, size_t sample);
 /// Largest disc compression (BW) over the samples from `from_s` on; for shared colour scales.
 double MaxCompressionBw(const ScenarioMotion& m, double from_s);
 
+/// Largest muscle tension (N) from `from_s` on (at least 1 N); for shared colour scales.
+double MaxTensionN(const ScenarioMotion& m, double from_s);
+
+/// Centre of joint k at sample i, world frame (m), from its inferior (parent) body.
+Vec3 JointCentre(const ScenarioMotion& m, size_t k, size_t i);
+
+/// Middle of the lumbar spine (between the L5/S1 and T12/L1 centres) at sample i; the pelvis
+/// COM if the file has no joints. Where the close-up views look.
+Vec3 LumbarCentre(const ScenarioMotion& m, size_t i);
+
 }  // namespace sl::viz
