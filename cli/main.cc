@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--resume", run.resume, "continue an interrupted run of the same sweep");
   run_cmd->add_flag("--quiet", run.quiet, "no progress output");
   run_cmd->add_option("--compress", run.compress,
-                      "deflate level of the time series: 0 none (fastest, ~2x larger file), 1 (default) .. 9")
+                      "deflate level of the time series: 0 none (~20 % larger file), 1 (default, fastest) .. 9")
       ->check(CLI::Range(0, 9));
   run_cmd->add_option("--max-scenarios", run.max_scenarios, "refuse sweeps larger than this")->check(CLI::Range(1, 100000000));
 

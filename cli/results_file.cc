@@ -4,6 +4,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cli/chunk_codec.h"
 #include "models/yaml_util.h"
 
 namespace fs = std::filesystem;
@@ -192,6 +194,26 @@ hid_t Group(hid_t parent, const std::string& name) {
   return CheckId(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "creating group " + name);
 }
 
+constexpr hsize_t kChunkRows = 4096;
+
+// Writes data (rows x cols, row-major) into the chunked dataset ds as chunks of kChunkRows
+// rows stored as T, shuffled and deflated; the last chunk is padded with zeros (HDF5 stores
+// whole chunks and reads back only the rows inside the dataset).
+template <typename T>
+void WriteChunks(hid_t ds, const std::string& name, const std::vector<double>& data, size_t rows, size_t cols) {
+  const size_t chunk_rows = std::min<size_t>(rows, kChunkRows);
+  std::vector<T> chunk(chunk_rows * cols);
+  std::vector<unsigned char> encoded;
+  for (size_t r0 = 0; r0 < rows; r0 += chunk_rows) {
+    const size_t n = std::min(chunk_rows, rows - r0) * cols;
+    for (size_t i = 0; i < n; ++i) chunk[i] = static_cast<T>(data[r0 * cols + i]);
+    std::fill(chunk.begin() + static_cast<std::ptrdiff_t>(n), chunk.end(), T(0));
+    EncodeShuffleDeflate(chunk.data(), chunk.size(), sizeof(T), g_deflate_level, encoded);
+    const hsize_t offset[2] = {r0, 0};
+    Check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, encoded.size(), encoded.data()), "writing " + name);
+  }
+}
+
 // A rows x cols float64 dataset, chunked and compressed, with a units attribute.
 // Time series are stored as float32 (7 significant digits: far finer than the model's
 // accuracy) and `time` as float64; the data in memory stay double.
@@ -203,7 +225,7 @@ void Dataset(hid_t parent, const std::string& name, const std::vector<double>& d
   const hid_t space = H5Screate_simple(rank, dims, nullptr);
   const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
   if (rows > 0) {
-    hsize_t chunk[2] = {std::min<hsize_t>(rows, 4096), cols};
+    hsize_t chunk[2] = {std::min<hsize_t>(rows, kChunkRows), cols};
     H5Pset_chunk(dcpl, rank, chunk);
     if (g_deflate_level > 0) {
       H5Pset_shuffle(dcpl);
@@ -212,7 +234,14 @@ void Dataset(hid_t parent, const std::string& name, const std::vector<double>& d
   }
   const hid_t ds = CheckId(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                            "creating dataset " + name);
-  if (rows > 0) Check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + name);
+  if (rows > 0 && g_deflate_level > 0) {
+    // Each chunk shuffled and deflated by us and written as it is (H5Dwrite_chunk): the same
+    // bytes HDF5's filters would store, produced ~3x faster (chunk_codec.h).
+    if (file_type == H5T_IEEE_F64LE) WriteChunks<double>(ds, name, data, rows, cols);
+    else WriteChunks<float>(ds, name, data, rows, cols);
+  } else if (rows > 0) {
+    Check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), "writing " + name);
+  }
   AttrString(ds, "units", units);
   if (!columns.empty()) AttrString(ds, "columns", columns);
   H5Dclose(ds);

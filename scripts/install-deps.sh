@@ -8,6 +8,8 @@ PACKAGES=(
   libeigen3-dev            # sim/: Eigen 3.4
   libomp-dev               # OpenMP runtime headers (g++ uses libgomp from build-essential)
   libhdf5-dev              # results files (serial HDF5 1.10, the one VTK links)
+  libdeflate-dev           # fast deflate of the results' time series (HDF5's deflate format)
+  zlib1g-dev               # tests: zlib decodes the chunks as HDF5 readers do
   libyaml-cpp-dev          # scenario and model files
   libcli11-dev             # command line
   libgtest-dev googletest  # tests
