@@ -32,6 +32,12 @@ sl::IntegratorOptions With(sl::IntegratorKind k, double h, double rtol = 1e-7) {
 
 BENCHMARK_CAPTURE(Run, SpineChain_default, sl::DefaultIntegratorOptions())->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_ros2_h5e-4, With(sl::IntegratorKind::kRos2, 5e-4))->Unit(benchmark::kMillisecond);
+sl::IntegratorOptions Fresh(double h) { auto o = With(sl::IntegratorKind::kRos34pw2, h); o.jacobian_refresh_steps = 1; return o; }
+BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2fresh_h1e-3, Fresh(1e-3))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2fresh_h5e-4, Fresh(5e-4))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2_h1e-3, With(sl::IntegratorKind::kRos34pw2, 1e-3))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2_h5e-4, With(sl::IntegratorKind::kRos34pw2, 5e-4))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2_h2e-4, With(sl::IntegratorKind::kRos34pw2, 2e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_ros2_h2e-4, With(sl::IntegratorKind::kRos2, 2e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_rk4_h1e-4, With(sl::IntegratorKind::kRk4, 1e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_rk4_h5e-5, With(sl::IntegratorKind::kRk4, 5e-5))->Unit(benchmark::kMillisecond);

@@ -16,13 +16,14 @@ const char* IntegratorName(IntegratorKind k) {
     case IntegratorKind::kRk4: return "rk4";
     case IntegratorKind::kDopri5: return "dopri5";
     case IntegratorKind::kRos2: return "ros2";
+    case IntegratorKind::kRos34pw2: return "ros34pw2";
   }
   return "?";
 }
 
 bool ParseIntegratorName(const std::string& name, IntegratorKind* out) {
   for (IntegratorKind k : {IntegratorKind::kSemiImplicitEuler, IntegratorKind::kRk4,
-                           IntegratorKind::kDopri5, IntegratorKind::kRos2}) {
+                           IntegratorKind::kDopri5, IntegratorKind::kRos2, IntegratorKind::kRos34pw2}) {
     if (name == IntegratorName(k)) {
       *out = k;
       return true;
@@ -226,9 +227,9 @@ void UpdateJacobian(const Model& m, Data& d) {
   ++d.jacobian_evaluations;
 }
 
-void FactorIterationMatrix(Data& d, double h) {
+void FactorIterationMatrix(Data& d, double h, double gamma = kRos2Gamma) {
   auto& s = d.scratch;
-  const double gh = kRos2Gamma * h;
+  const double gh = gamma * h;
   s.A.setIdentity();
   s.A.noalias() -= gh * s.Jv;
   s.A.noalias() -= (gh * gh) * s.Jq;
@@ -237,9 +238,9 @@ void FactorIterationMatrix(Data& d, double h) {
 }
 
 // Solves (I - gamma h J) [kq; kv] = [rq; rv] through the velocity block.
-void SolveW(Data& d, double h, const Vec& rq, const Vec& rv, Vec& kq, Vec& kv) {
+void SolveW(Data& d, double h, const Vec& rq, const Vec& rv, Vec& kq, Vec& kv, double gamma = kRos2Gamma) {
   auto& s = d.scratch;
-  const double gh = kRos2Gamma * h;
+  const double gh = gamma * h;
   s.rhs = rv;
   s.rhs.noalias() += gh * (s.Jq * rq);
   kv = s.lu.solve(s.rhs);
@@ -286,11 +287,113 @@ void StepRos2(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
   ++s.steps_since_jacobian;
 }
 
+// ---------------------------------------------------------------- Rosenbrock W-method ROS34PW2
+// Rang & Angermann (2005), BIT 45:761-787: 4 stages, order 3 for any Jacobian approximation
+// (W-method), L-stable. Published in the standard form (alpha, Gamma, b); we step in the
+// transformed form of Hairer & Wanner (IV.7.25), whose coefficients follow from it:
+//   (I/(h gamma) - J) U_i = f(y (+) sum_j a_ij U_j) + sum_j (c_ij / h) U_j,   y1 = y (+) sum_j m_j U_j
+// with a = alpha Gamma^-1, c = diag(1/gamma) - Gamma^-1, m = b Gamma^-1.
+struct RosWTableau {
+  static constexpr int kStages = 4;
+  double gamma;
+  double a[kStages][kStages] = {};
+  double c[kStages][kStages] = {};
+  double m[kStages] = {};
+};
+
+RosWTableau MakeRos34pw2() {
+  constexpr int S = RosWTableau::kStages;
+  const double gamma = 4.3586652150845900e-01;
+  const double alpha[S][S] = {{0, 0, 0, 0},
+                              {8.7173304301691801e-01, 0, 0, 0},
+                              {8.4457060015369423e-01, -1.1299064236484185e-01, 0, 0},
+                              {0, 0, 1, 0}};
+  const double Gamma[S][S] = {{gamma, 0, 0, 0},
+                              {-8.7173304301691801e-01, gamma, 0, 0},
+                              {-9.0338057013044082e-01, 5.4180672388095326e-02, gamma, 0},
+                              {2.4212380706095346e-01, -1.2232505839045147e+00, 5.4526025533510214e-01, gamma}};
+  const double b[S] = {2.4212380706095346e-01, -1.2232505839045147e+00, 1.5452602553351020e+00,
+                       4.3586652150845900e-01};
+  // Gamma^-1 of the lower-triangular Gamma by forward substitution.
+  double Gi[S][S] = {};
+  for (int j = 0; j < S; ++j) {
+    Gi[j][j] = 1.0 / Gamma[j][j];
+    for (int i = j + 1; i < S; ++i) {
+      double sum = 0;
+      for (int k = j; k < i; ++k) sum += Gamma[i][k] * Gi[k][j];
+      Gi[i][j] = -sum / Gamma[i][i];
+    }
+  }
+  RosWTableau t;
+  t.gamma = gamma;
+  for (int i = 0; i < S; ++i) {
+    for (int j = 0; j < S; ++j) {
+      for (int k = 0; k < S; ++k) t.a[i][j] += alpha[i][k] * Gi[k][j];
+      t.c[i][j] = (i == j ? 1.0 / gamma : 0.0) - Gi[i][j];
+    }
+    for (int k = 0; k < S; ++k) t.m[i] += b[k] * Gi[k][i];
+  }
+  return t;
+}
+
+void StepRosW(const Model& m, const IntegratorOptions& opt, Data& d, double h, const RosWTableau& t) {
+  auto& s = d.scratch;
+  constexpr int S = RosWTableau::kStages;
+  if (s.steps_since_jacobian >= opt.jacobian_refresh_steps) {
+    UpdateJacobian(m, d);
+    FactorIterationMatrix(d, h, t.gamma);
+  } else if (s.factored_step_s != h) {
+    FactorIterationMatrix(d, h, t.gamma);
+  }
+  s.q0 = d.qpos;
+  s.v0 = d.qvel;
+  const double gh = t.gamma * h;
+  for (int i = 0; i < S; ++i) {
+    // Stage point y (+) sum_j a_ij U_j and its derivative f.
+    s.xi.setZero();
+    s.v1 = s.v0;
+    for (int j = 0; j < i; ++j) {
+      if (t.a[i][j] == 0.0) continue;
+      s.xi.noalias() += t.a[i][j] * s.kq[j];
+      s.v1.noalias() += t.a[i][j] * s.kv[j];
+    }
+    IntegratePositions(m, s.q0, s.xi, s.q1);
+    CalcDerivative(m, d, s.q1, s.v1, s.kv[5]);
+    if (i == 0 && ActiveContacts(d) != s.last_active_contacts) {
+      // Contact set changed: the old Jacobian misses (or wrongly has) a contact's stiffness.
+      UpdateJacobian(m, d);
+      FactorIterationMatrix(d, h, t.gamma);
+      CalcDerivative(m, d, s.q1, s.v1, s.kv[5]);
+    }
+    PositionTangentRate(m, s.xi, s.v1, s.kq[5]);
+    // Right-hand side h gamma (f + sum_j c_ij / h U_j), then U_i = (I - h gamma J)^-1 rhs.
+    for (int j = 0; j < i; ++j) {
+      s.kq[5].noalias() += (t.c[i][j] / h) * s.kq[j];
+      s.kv[5].noalias() += (t.c[i][j] / h) * s.kv[j];
+    }
+    s.kq[5] *= gh;
+    s.kv[5] *= gh;
+    SolveW(d, h, s.kq[5], s.kv[5], s.kq[i], s.kv[i], t.gamma);
+  }
+  s.xi.setZero();
+  for (int j = 0; j < S; ++j) {
+    s.xi.noalias() += t.m[j] * s.kq[j];
+    d.qvel.noalias() += t.m[j] * s.kv[j];
+  }
+  IntegratePositions(m, s.q0, s.xi, d.qpos);
+  ++s.steps_since_jacobian;
+}
+
 void FixedStep(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
   switch (opt.kind) {
     case IntegratorKind::kSemiImplicitEuler: StepSemiImplicitEuler(m, d, h); break;
     case IntegratorKind::kRk4: StepRk4(m, d, h); break;
     case IntegratorKind::kRos2: StepRos2(m, opt, d, h); break;
+    case IntegratorKind::kRos34pw2: {
+      static const RosWTableau kRos34pw2 = MakeRos34pw2();
+      StepRosW(m, opt, d, h, kRos34pw2);
+      break;
+    }
     case IntegratorKind::kDopri5: SL_ASSERT(false); break;
   }
   d.t_s += h;

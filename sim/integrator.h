@@ -16,9 +16,11 @@ enum class IntegratorKind {
   kDopri5,             ///< Dormand-Prince 5(4), error-controlled adaptive step
   kRos2,               ///< linearly implicit 2-stage Rosenbrock W-method (Verwer et al. 1999),
                        ///< order 2 for any Jacobian, L-stable; fixed step
+  kRos34pw2,           ///< 4-stage Rosenbrock W-method ROS34PW2 (Rang & Angermann 2005),
+                       ///< order 3 for any Jacobian, L-stable; fixed step
 };
 
-/// "semi_implicit_euler", "rk4", "dopri5", "ros2".
+/// "semi_implicit_euler", "rk4", "dopri5", "ros2", "ros34pw2".
 const char* IntegratorName(IntegratorKind k);
 /// Parses a name of IntegratorName; returns false when unknown.
 bool ParseIntegratorName(const std::string& name, IntegratorKind* out);

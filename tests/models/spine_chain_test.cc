@@ -38,7 +38,8 @@ IntegratorOptions With(IntegratorKind k, double h) {
 INSTANTIATE_TEST_SUITE_P(
     Integrators, SpineChain,
     ::testing::Values(With(IntegratorKind::kSemiImplicitEuler, 5e-5), With(IntegratorKind::kRk4, 1e-4),
-                      With(IntegratorKind::kDopri5, 1e-4), With(IntegratorKind::kRos2, 1e-4)),
+                      With(IntegratorKind::kDopri5, 1e-4), With(IntegratorKind::kRos2, 1e-4),
+                      With(IntegratorKind::kRos34pw2, 2e-4)),
     [](const auto& info) { return std::string(IntegratorName(info.param.kind)); });
 
 TEST(SpineChainDefault, DefaultIntegratorMeetsTheAccuracyTarget) {
