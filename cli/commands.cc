@@ -112,6 +112,7 @@ int ReportInterrupted(size_t kept, size_t total, const RunCommand& cmd, const st
 }
 
 int Run(const RunCommand& cmd) {
+  const auto t_start = std::chrono::steady_clock::now();
   const PreparedSweep sweep = PrepareSweep(cmd);
   ResultsWriter writer(cmd.output, sweep.info, cmd.resume);
   const size_t n = sweep.set.scenarios.size();
@@ -140,6 +141,10 @@ int Run(const RunCommand& cmd) {
       const ScenarioOutcome o = RunOneScenario(sweep, writer, todo[k]);
       if (!o.ok) ++failed;
       progress.Done(name, o.status, o.seconds);
+      if (cmd.stats) {
+#pragma omp atomic
+        cmd.stats->scenario_s += o.seconds;
+      }
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(err_m);
       if (io_error.empty()) io_error = name + ": " + e.what();
@@ -154,6 +159,10 @@ int Run(const RunCommand& cmd) {
     std::fprintf(stderr, "strideload: %s\nall %zu scenarios are kept in %s; free space and rerun with --resume\n", e.what(), n,
                  writer.parts_dir().c_str());
     return 1;
+  }
+  if (cmd.stats) {
+    cmd.stats->threads = threads;
+    cmd.stats->wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   }
   if (!cmd.quiet) std::fprintf(stderr, "wrote %s (%zu scenarios, %d failed)\n", cmd.output.c_str(), n, failed.load());
   return failed.load() > 0 ? 1 : 0;

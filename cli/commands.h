@@ -7,6 +7,13 @@
 
 namespace sl {
 
+/// What a run measured of itself (for benchmarks): thread-busy share = scenario_s / (threads x wall_s).
+struct RunStats {
+  double scenario_s = 0;  ///< sum over scenarios of their wall time (simulation + part write)
+  double wall_s = 0;      ///< the whole run, merge included
+  int threads = 0;
+};
+
 struct RunCommand {
   std::string scenario_file;
   std::string output = "results.h5";
@@ -18,6 +25,7 @@ struct RunCommand {
   size_t max_scenarios = 100000;
   std::string models_dir;          ///< empty: the bundled models/data
   std::string command_line;        ///< recorded in the file
+  RunStats* stats = nullptr;       ///< filled in when set
 };
 
 int Run(const RunCommand& cmd);
