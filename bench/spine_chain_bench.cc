@@ -38,6 +38,18 @@ BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2fresh_h5e-4, Fresh(5e-4))->Unit(benchm
 BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2_h1e-3, With(sl::IntegratorKind::kRos34pw2, 1e-3))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2_h5e-4, With(sl::IntegratorKind::kRos34pw2, 5e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_ros34pw2_h2e-4, With(sl::IntegratorKind::kRos34pw2, 2e-4))->Unit(benchmark::kMillisecond);
+sl::IntegratorOptions Idv(double h, int refresh) {
+  auto o = With(sl::IntegratorKind::kImplicitDampingVerlet, h);
+  o.jacobian_refresh_steps = refresh;
+  return o;
+}
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h3e-4_r1, Idv(3e-4, 1))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h5e-4_r1, Idv(5e-4, 1))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h7e-4_r1, Idv(7e-4, 1))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h1e-3_r1, Idv(1e-3, 1))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h5e-4_r10, Idv(5e-4, 10))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h5e-4_r25, Idv(5e-4, 25))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h7e-4_r10, Idv(7e-4, 10))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_ros2_h2e-4, With(sl::IntegratorKind::kRos2, 2e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_rk4_h1e-4, With(sl::IntegratorKind::kRk4, 1e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_rk4_h5e-5, With(sl::IntegratorKind::kRk4, 5e-5))->Unit(benchmark::kMillisecond);

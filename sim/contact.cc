@@ -84,13 +84,17 @@ ContactOutput Calc(const ContactPoint& c, const Terrain& terrain, const BodyKine
   }
   // Never pulling: the normal force is clamped at zero.
   o.normal_N = std::max(0.0, elastic + damping_coeff * dd);
+  o.n_W = n_W;
+  o.normal_damping_Ns_m = o.normal_N > 0 ? damping_coeff : 0.0;
   o.dissipation_W = (o.normal_N > 0) ? (o.normal_N - elastic) * dd : -elastic * dd;
   // Regularized Coulomb friction on the tangential velocity.
   const Vec3 v_t = v_WC - n_W.dot(v_WC) * n_W;
   const double s = v_t.norm();
+  o.friction_damping_Ns_m = c.slip_damping_Ns_m;  // at zero slip: the viscous regularisation
   if (s > 0) {
     const double coeff = std::min(c.slip_damping_Ns_m, c.friction_coefficient * o.normal_N / s);
     o.friction_W = -coeff * v_t;
+    o.friction_damping_Ns_m = coeff;
     o.dissipation_W += coeff * s * s;
   }
   o.f_W = o.normal_N * n_W + o.friction_W;

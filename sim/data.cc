@@ -1,5 +1,7 @@
 #include "sim/data.h"
 
+#include "sim/implicit_damping.h"
+
 namespace sl {
 
 Data MakeData(const Model& model) {
@@ -26,6 +28,8 @@ Data MakeData(const Model& model) {
   d.contacts.assign(model.contacts.size(), ContactOutput{});
 
   auto& s = d.scratch;
+  BushingDampingMatrix(model, s.damping_D);
+  s.damping_llt = Eigen::LLT<Eigen::MatrixXd>(nv);
   s.q0 = d.qpos; s.q1 = d.qpos;
   s.v0 = d.qvel; s.v1 = d.qvel;
   for (auto& k : s.kq) k = Eigen::VectorXd::Zero(nv);

@@ -45,6 +45,9 @@ struct ContactOutput {
   Vec3 f_W = Vec3::Zero();        ///< total force on the body (N)
   double potential_J = 0;         ///< elastic energy stored in the layers
   double dissipation_W = 0;       ///< normal damping plus friction power >= 0
+  Vec3 n_W = Vec3::UnitZ();       ///< surface normal at the point (world)
+  double normal_damping_Ns_m = 0;   ///< d(normal force)/d(penetration rate) now (0 when clamped)
+  double friction_damping_Ns_m = 0; ///< friction force / slip speed now (<= the slip damping)
 };
 
 struct Data {
@@ -92,6 +95,9 @@ struct Data {
     int last_active_contacts = -1;
     double h_next_s = 0;             ///< adaptive step proposal
     double factored_step_s = 0;      ///< step the W-method matrix was factored for
+    Eigen::MatrixXd damping_D;       ///< implicit damping: bushing damping in body coordinates
+    Eigen::LLT<Eigen::MatrixXd> damping_llt;  ///< of M + (h/2) D
+    double damping_factored_step_s = 0;
     bool fsal_valid = false;
   } scratch;
 

@@ -7,6 +7,7 @@
 #include "sim/contact.h"
 #include "sim/dynamics.h"
 #include "sim/errors.h"
+#include "sim/implicit_damping.h"
 
 namespace sl {
 
@@ -17,13 +18,15 @@ const char* IntegratorName(IntegratorKind k) {
     case IntegratorKind::kDopri5: return "dopri5";
     case IntegratorKind::kRos2: return "ros2";
     case IntegratorKind::kRos34pw2: return "ros34pw2";
+    case IntegratorKind::kImplicitDampingVerlet: return "implicit_damping_verlet";
   }
   return "?";
 }
 
 bool ParseIntegratorName(const std::string& name, IntegratorKind* out) {
   for (IntegratorKind k : {IntegratorKind::kSemiImplicitEuler, IntegratorKind::kRk4,
-                           IntegratorKind::kDopri5, IntegratorKind::kRos2, IntegratorKind::kRos34pw2}) {
+                           IntegratorKind::kDopri5, IntegratorKind::kRos2, IntegratorKind::kRos34pw2,
+                           IntegratorKind::kImplicitDampingVerlet}) {
     if (name == IntegratorName(k)) {
       *out = k;
       return true;
@@ -103,6 +106,47 @@ void StepSemiImplicitEuler(const Model& m, Data& d, double h) {
   s.xi.noalias() = h * d.qvel;
   IntegratePositions(m, d.qpos, s.xi, s.q1);
   d.qpos = s.q1;
+}
+
+// ---------------------------------------------------------------- implicit-damping Verlet
+// Generalised Stoermer-Verlet (Hairer, Lubich & Wanner, Geometric Numerical Integration,
+// VI.3) with the bushings' damping implicit in the first half kick:
+//   v_1/2  = v_n + h/2 M^-1 f(q_n, v_1/2)      (linear in the damping: one solve with M + h/2 D)
+//   q_n+1  = q_n (+) h v_1/2
+//   v_n+1  = v_1/2 + h/2 M^-1 f(q_n+1, v_1/2)  (explicit)
+// D (implicit_damping.h) is constant in body coordinates. For the damping this is the
+// trapezoidal rule (A-stable), so it no longer limits the step; the springs do (h omega < 2).
+// Order 2 where the velocity-dependent forces are the bushings' damping.
+void StepImplicitDampingVerlet(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
+  auto& s = d.scratch;
+  CalcDerivative(m, d, d.qpos, d.qvel, d.qacc);
+  // Refactor when the step or the set of loaded contacts changes, else every
+  // jacobian_refresh_steps (the contacts' damping follows the feet's orientation).
+  const int contacts_now = ActiveContacts(d);
+  if (s.damping_factored_step_s != 0.5 * h || contacts_now != s.last_active_contacts ||
+      s.steps_since_jacobian >= opt.jacobian_refresh_steps) {
+    FactorImplicitDamping(m, d, 0.5 * h);
+    s.last_active_contacts = contacts_now;
+    s.steps_since_jacobian = 0;
+  }
+  ++s.steps_since_jacobian;
+  // First half kick: (M + h/2 D) dv = h/2 f(q_n, v_n), in body coordinates.
+  for (int b = 0; b < m.nbody(); ++b) {
+    const Mat3& R = d.kin[b].R_WB;
+    s.rhs.segment<3>(6 * b) = (0.5 * h * m.bodies[b].mass_kg) * (R.transpose() * d.qacc.segment<3>(6 * b));
+    s.rhs.segment<3>(6 * b + 3) = (0.5 * h) * (m.bodies[b].I_Bcm_B * d.qacc.segment<3>(6 * b + 3));
+  }
+  SolveImplicitDamping(d, s.rhs, s.v1);
+  for (int b = 0; b < m.nbody(); ++b) {
+    d.qvel.segment<3>(6 * b) += d.kin[b].R_WB * s.v1.segment<3>(6 * b);
+    d.qvel.segment<3>(6 * b + 3) += s.v1.segment<3>(6 * b + 3);
+  }
+  // Drift, then the explicit second half kick.
+  s.xi.noalias() = h * d.qvel;
+  IntegratePositions(m, d.qpos, s.xi, s.q1);
+  d.qpos = s.q1;
+  CalcDerivative(m, d, d.qpos, d.qvel, d.qacc);
+  d.qvel.noalias() += (0.5 * h) * d.qacc;
 }
 
 // ---------------------------------------------------------------- explicit RK (RKMK)
@@ -388,6 +432,7 @@ void FixedStep(const Model& m, const IntegratorOptions& opt, Data& d, double h) 
   switch (opt.kind) {
     case IntegratorKind::kSemiImplicitEuler: StepSemiImplicitEuler(m, d, h); break;
     case IntegratorKind::kRk4: StepRk4(m, d, h); break;
+    case IntegratorKind::kImplicitDampingVerlet: StepImplicitDampingVerlet(m, opt, d, h); break;
     case IntegratorKind::kRos2: StepRos2(m, opt, d, h); break;
     case IntegratorKind::kRos34pw2: {
       static const RosWTableau kRos34pw2 = MakeRos34pw2();

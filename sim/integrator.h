@@ -18,23 +18,27 @@ enum class IntegratorKind {
                        ///< order 2 for any Jacobian, L-stable; fixed step
   kRos34pw2,           ///< 4-stage Rosenbrock W-method ROS34PW2 (Rang & Angermann 2005),
                        ///< order 3 for any Jacobian, L-stable; fixed step
+  kImplicitDampingVerlet,  ///< generalised Stoermer-Verlet with the bushings' and contacts'
+                           ///< damping implicit in the first half kick (implicit_damping.h);
+                           ///< order 2 where damping is the only velocity dependence; fixed step
 };
 
-/// "semi_implicit_euler", "rk4", "dopri5", "ros2", "ros34pw2".
+/// "semi_implicit_euler", "rk4", "dopri5", "ros2", "ros34pw2", "implicit_damping_verlet".
 const char* IntegratorName(IntegratorKind k);
 /// Parses a name of IntegratorName; returns false when unknown.
 bool ParseIntegratorName(const std::string& name, IntegratorKind* out);
 
 /// Defaults: the method measured fastest to reach 1e-4 m on the spine-chain reference
-/// (bench/README.md): semi-implicit Euler at 5e-5 s.
+/// (bench/README.md): Stoermer-Verlet with implicit bushing and contact damping at 5e-4 s.
 struct IntegratorOptions {
-  IntegratorKind kind = IntegratorKind::kSemiImplicitEuler;
-  double step_s = 5e-5;            ///< fixed step (s); initial step for kDopri5; > 0
+  IntegratorKind kind = IntegratorKind::kImplicitDampingVerlet;
+  double step_s = 5e-4;            ///< fixed step (s); initial step for kDopri5; > 0
   double rtol = 1e-7;              ///< kDopri5 relative tolerance
   double atol = 1e-9;              ///< kDopri5 absolute tolerance (m, rad, m/s, rad/s)
   double min_step_s = 1e-10;       ///< kDopri5: below this the run fails
   double max_step_s = 1e-2;        ///< kDopri5: upper bound on the step
-  int jacobian_refresh_steps = 25; ///< kRos2: steps between Jacobian updates (also on contact change)
+  int jacobian_refresh_steps = 25; ///< W-methods and kImplicitDampingVerlet: steps between Jacobian
+                                   ///< (damping matrix) updates; also on a change of the contact set
   double max_speed_m_s = 1e3;      ///< any point of a body faster than this: the run diverged
   /// Fixed-step methods: a step across which a contact point starts to penetrate is cut so
   /// that it ends just after touchdown (penetration in (0, onset_tolerance_m]); the force

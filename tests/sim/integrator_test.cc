@@ -59,6 +59,7 @@ TEST(Integrator, DampedOscillatorMatchesClosedForm) {
   EXPECT_LT(OscillatorError(IntegratorKind::kRk4, 1e-3), bound(1e-3, 4, 1.0 / 120));
   EXPECT_LT(OscillatorError(IntegratorKind::kRos2, 1e-4), bound(1e-4, 2, 1.0));
   EXPECT_LT(OscillatorError(IntegratorKind::kRos34pw2, 1e-3), bound(1e-3, 3, 1.0));
+  EXPECT_LT(OscillatorError(IntegratorKind::kImplicitDampingVerlet, 1e-3), bound(1e-3, 2, 1.0));
   EXPECT_LT(OscillatorError(IntegratorKind::kSemiImplicitEuler, 1e-5), bound(1e-5, 1, 0.5));
   EXPECT_LT(OscillatorError(IntegratorKind::kDopri5, 1e-3), 1e-7 * kX0 * 100);  // rtol-scaled
 }
@@ -84,7 +85,8 @@ INSTANTIATE_TEST_SUITE_P(Methods, ConvergenceOrder,
                          ::testing::Values(OrderCase{IntegratorKind::kSemiImplicitEuler, 2e-3, 1.0},
                                            OrderCase{IntegratorKind::kRk4, 1e-2, 4.0},
                                            OrderCase{IntegratorKind::kRos2, 4e-3, 2.0},
-                                           OrderCase{IntegratorKind::kRos34pw2, 2.5e-3, 3.0}),
+                                           OrderCase{IntegratorKind::kRos34pw2, 2.5e-3, 3.0},
+                                           OrderCase{IntegratorKind::kImplicitDampingVerlet, 4e-3, 2.0}),
                          [](const auto& info) { return std::string(IntegratorName(info.param.kind)); });
 
 TEST(Integrator, Rk4KeepsFourthOrderOnTheRotationGroup) {

@@ -56,7 +56,8 @@ TEST_P(NoAlloc, StepAllocatesNothing) {
   Data d = spine_chain::MakeInitialData(*model);
   IntegratorOptions o;
   o.kind = GetParam();
-  const bool w_method = GetParam() == IntegratorKind::kRos2 || GetParam() == IntegratorKind::kRos34pw2;
+  const bool w_method = GetParam() == IntegratorKind::kRos2 || GetParam() == IntegratorKind::kRos34pw2 ||
+                        GetParam() == IntegratorKind::kImplicitDampingVerlet;
   o.step_s = w_method ? 5e-4 : 5e-5;
   g_allocations = 0;
   g_counting = true;
@@ -71,7 +72,7 @@ TEST_P(NoAlloc, StepAllocatesNothing) {
 INSTANTIATE_TEST_SUITE_P(Integrators, NoAlloc,
                          ::testing::Values(IntegratorKind::kSemiImplicitEuler, IntegratorKind::kRk4,
                                            IntegratorKind::kDopri5, IntegratorKind::kRos2,
-                                           IntegratorKind::kRos34pw2),
+                                           IntegratorKind::kRos34pw2, IntegratorKind::kImplicitDampingVerlet),
                          [](const auto& info) { return std::string(IntegratorName(info.param)); });
 
 }  // namespace
