@@ -50,6 +50,8 @@ BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h1e-3_r1, Idv(1e-3, 1)
 BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h5e-4_r10, Idv(5e-4, 10))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h5e-4_r25, Idv(5e-4, 25))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h7e-4_r10, Idv(7e-4, 10))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h6e-4_r25, Idv(6e-4, 25))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(Run, SpineChain_implicit_damping_verlet_h5e-4_r50, Idv(5e-4, 50))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_ros2_h2e-4, With(sl::IntegratorKind::kRos2, 2e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_rk4_h1e-4, With(sl::IntegratorKind::kRk4, 1e-4))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(Run, SpineChain_rk4_h5e-5, With(sl::IntegratorKind::kRk4, 5e-5))->Unit(benchmark::kMillisecond);

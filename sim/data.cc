@@ -28,8 +28,7 @@ Data MakeData(const Model& model) {
   d.contacts.assign(model.contacts.size(), ContactOutput{});
 
   auto& s = d.scratch;
-  BushingDampingMatrix(model, s.damping_D);
-  s.damping_llt = Eigen::LLT<Eigen::MatrixXd>(nv);
+  SetUpImplicitDamping(model, d);
   s.q0 = d.qpos; s.q1 = d.qpos;
   s.v0 = d.qvel; s.v1 = d.qvel;
   for (auto& k : s.kq) k = Eigen::VectorXd::Zero(nv);

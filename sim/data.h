@@ -96,7 +96,14 @@ struct Data {
     double h_next_s = 0;             ///< adaptive step proposal
     double factored_step_s = 0;      ///< step the W-method matrix was factored for
     Eigen::MatrixXd damping_D;       ///< implicit damping: bushing damping in body coordinates
-    Eigen::LLT<Eigen::MatrixXd> damping_llt;  ///< of M + (h/2) D
+    Eigen::LLT<Eigen::MatrixXd> damping_llt;  ///< of M + (h/2) D (when the bushings form no tree)
+    // Where the bushings join the bodies as a forest (a spine chain, the running model), the
+    // same factor by 6 x 6 blocks along the tree, children before parents (no fill-in).
+    bool damping_tree = false;
+    std::vector<int> tree_order, tree_parent;  ///< elimination order; parent body or -1
+    std::vector<Eigen::Matrix<double, 6, 6>> tree_D_diag, tree_D_up;  ///< D blocks (b,b), (b,parent)
+    std::vector<Eigen::Matrix<double, 6, 6>> tree_S, tree_W;          ///< Schur complements; L_b^-1 A_b,parent
+    std::vector<Eigen::LLT<Eigen::Matrix<double, 6, 6>>> tree_L;
     double damping_factored_step_s = 0;
     bool fsal_valid = false;
   } scratch;

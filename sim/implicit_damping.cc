@@ -1,5 +1,7 @@
 #include "sim/implicit_damping.h"
 
+#include <algorithm>
+
 namespace sl {
 namespace {
 
@@ -41,13 +43,62 @@ void BushingDampingMatrix(const Model& m, Eigen::MatrixXd& D) {
   }
 }
 
-void FactorImplicitDamping(const Model& m, Data& d, double h_half) {
+void SetUpImplicitDamping(const Model& m, Data& d) {
   auto& s = d.scratch;
-  s.A = h_half * s.damping_D;
-  for (int b = 0; b < m.nbody(); ++b) {
-    s.A.block<3, 3>(6 * b, 6 * b) += m.bodies[b].mass_kg * Mat3::Identity();
-    s.A.block<3, 3>(6 * b + 3, 6 * b + 3) += m.bodies[b].I_Bcm_B;
+  const int nb = m.nbody();
+  BushingDampingMatrix(m, s.damping_D);
+  s.damping_llt = Eigen::LLT<Eigen::MatrixXd>(6 * nb);
+  // The bushings' graph over the bodies (the world left out): a forest if it has no cycle.
+  std::vector<std::vector<int>> adj(static_cast<size_t>(nb));
+  std::vector<std::pair<int, int>> edges;
+  for (const Bushing& k : m.bushings) {
+    if (k.parent == kWorld || k.parent == k.child) continue;
+    const std::pair<int, int> e(std::min(k.parent, k.child), std::max(k.parent, k.child));
+    if (std::find(edges.begin(), edges.end(), e) != edges.end()) continue;  // parallel bushings: one block
+    edges.push_back(e);
+    adj[static_cast<size_t>(e.first)].push_back(e.second);
+    adj[static_cast<size_t>(e.second)].push_back(e.first);
   }
+  s.tree_parent.assign(static_cast<size_t>(nb), -2);  // -2: not reached yet
+  s.tree_order.clear();
+  bool forest = true;
+  for (int root = 0; root < nb && forest; ++root) {
+    if (s.tree_parent[static_cast<size_t>(root)] != -2) continue;
+    // Iterative depth-first search; the order is reversed at the end (children first).
+    std::vector<int> stack = {root};
+    s.tree_parent[static_cast<size_t>(root)] = -1;
+    std::vector<int> preorder;
+    while (!stack.empty() && forest) {
+      const int b = stack.back();
+      stack.pop_back();
+      preorder.push_back(b);
+      for (int c : adj[static_cast<size_t>(b)]) {
+        if (c == s.tree_parent[static_cast<size_t>(b)]) continue;
+        if (s.tree_parent[static_cast<size_t>(c)] != -2) { forest = false; break; }  // a cycle
+        s.tree_parent[static_cast<size_t>(c)] = b;
+        stack.push_back(c);
+      }
+    }
+    s.tree_order.insert(s.tree_order.end(), preorder.rbegin(), preorder.rend());
+  }
+  s.damping_tree = forest;
+  s.tree_D_diag.assign(static_cast<size_t>(nb), Mat6::Zero());
+  s.tree_D_up.assign(static_cast<size_t>(nb), Mat6::Zero());
+  s.tree_S.assign(static_cast<size_t>(nb), Mat6::Zero());
+  s.tree_W.assign(static_cast<size_t>(nb), Mat6::Zero());
+  s.tree_L.assign(static_cast<size_t>(nb), Eigen::LLT<Mat6>());
+  if (!forest) return;
+  for (int b = 0; b < nb; ++b) {
+    s.tree_D_diag[static_cast<size_t>(b)] = s.damping_D.block<6, 6>(6 * b, 6 * b);
+    const int p = s.tree_parent[static_cast<size_t>(b)];
+    if (p >= 0) s.tree_D_up[static_cast<size_t>(b)] = s.damping_D.block<6, 6>(6 * b, 6 * p);
+  }
+}
+
+namespace {
+// Adds the loaded contacts' normal and friction damping, times h_half, to each body's block.
+template <typename AddBlock>
+void ForEachContactBlock(const Model& m, const Data& d, double h_half, AddBlock add) {
   for (size_t i = 0; i < m.contacts.size(); ++i) {
     const ContactOutput& o = d.contacts[i];
     if (!(o.penetration_m > 0)) continue;
@@ -58,15 +109,65 @@ void FactorImplicitDamping(const Model& m, Data& d, double h_half) {
     G.block<3, 3>(0, 3) = -R * Skew(c.p_BC_B);
     const Mat3 nn = o.n_W * o.n_W.transpose();
     const Mat3 C = o.normal_damping_Ns_m * nn + o.friction_damping_Ns_m * (Mat3::Identity() - nn);
-    s.A.block<6, 6>(6 * c.body, 6 * c.body) += h_half * (G.transpose() * C * G);
+    add(c.body, Mat6(h_half * (G.transpose() * C * G)));
   }
-  s.damping_llt.compute(s.A);
+}
+}  // namespace
+
+void FactorImplicitDamping(const Model& m, Data& d, double h_half) {
+  auto& s = d.scratch;
   s.damping_factored_step_s = h_half;
+  if (s.damping_tree) {
+    for (int b = 0; b < m.nbody(); ++b) {
+      Mat6& S = s.tree_S[static_cast<size_t>(b)];
+      S = h_half * s.tree_D_diag[static_cast<size_t>(b)];
+      S.block<3, 3>(0, 0) += m.bodies[b].mass_kg * Mat3::Identity();
+      S.block<3, 3>(3, 3) += m.bodies[b].I_Bcm_B;
+    }
+    ForEachContactBlock(m, d, h_half, [&](int b, const Mat6& B) { s.tree_S[static_cast<size_t>(b)] += B; });
+    // Block Cholesky along the tree: each body's block, then its Schur complement into its parent.
+    for (int b : s.tree_order) {
+      const size_t i = static_cast<size_t>(b);
+      s.tree_L[i].compute(s.tree_S[i]);
+      const int p = s.tree_parent[i];
+      if (p < 0) continue;
+      s.tree_W[i] = h_half * s.tree_D_up[i];
+      s.tree_L[i].matrixL().solveInPlace(s.tree_W[i]);
+      s.tree_S[static_cast<size_t>(p)].noalias() -= s.tree_W[i].transpose() * s.tree_W[i];
+    }
+    return;
+  }
+  s.A = h_half * s.damping_D;
+  for (int b = 0; b < m.nbody(); ++b) {
+    s.A.block<3, 3>(6 * b, 6 * b) += m.bodies[b].mass_kg * Mat3::Identity();
+    s.A.block<3, 3>(6 * b + 3, 6 * b + 3) += m.bodies[b].I_Bcm_B;
+  }
+  ForEachContactBlock(m, d, h_half, [&](int b, const Mat6& B) { s.A.block<6, 6>(6 * b, 6 * b) += B; });
+  s.damping_llt.compute(s.A);
 }
 
 void SolveImplicitDamping(Data& d, const Eigen::VectorXd& rhs, Eigen::VectorXd& dnu) {
+  auto& s = d.scratch;
   dnu = rhs;
-  d.scratch.damping_llt.solveInPlace(dnu);
+  if (!s.damping_tree) {
+    s.damping_llt.solveInPlace(dnu);
+    return;
+  }
+  // L y = rhs, children first; then L^T x = y, parents first.
+  for (int b : s.tree_order) {
+    const size_t i = static_cast<size_t>(b);
+    auto y = dnu.segment<6>(6 * b);
+    s.tree_L[i].matrixL().solveInPlace(y);
+    const int p = s.tree_parent[i];
+    if (p >= 0) dnu.segment<6>(6 * p).noalias() -= s.tree_W[i].transpose() * y;
+  }
+  for (auto it = s.tree_order.rbegin(); it != s.tree_order.rend(); ++it) {
+    const size_t i = static_cast<size_t>(*it);
+    auto x = dnu.segment<6>(6 * *it);
+    const int p = s.tree_parent[i];
+    if (p >= 0) x.noalias() -= s.tree_W[i] * dnu.segment<6>(6 * p);
+    s.tree_L[i].matrixU().solveInPlace(x);
+  }
 }
 
 }  // namespace sl

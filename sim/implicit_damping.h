@@ -20,6 +20,10 @@ using Mat6 = Eigen::Matrix<double, 6, 6>;
 /// frame on it. Rigid motions of the whole chain are in its null space (no damping).
 void BushingDampingMatrix(const Model& m, Eigen::MatrixXd& D);
 
+/// Sets up data.scratch for the factorizations: D, and when the bushings join the bodies as a
+/// forest, its blocks and the elimination order along the trees (MakeData calls it).
+void SetUpImplicitDamping(const Model& m, Data& d);
+
 /// Factors M + h_half (D + D_contact) into data.scratch.damping_llt for the step size h_half
 /// (s), where D_contact is the normal and friction damping of the contacts in data.contacts
 /// (those carrying load), at the body orientations in data.kin.

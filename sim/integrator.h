@@ -29,10 +29,10 @@ const char* IntegratorName(IntegratorKind k);
 bool ParseIntegratorName(const std::string& name, IntegratorKind* out);
 
 /// Defaults: the method measured fastest to reach 1e-4 m on the spine-chain reference
-/// (bench/README.md): Stoermer-Verlet with implicit bushing and contact damping at 5e-4 s.
+/// (bench/README.md): Stoermer-Verlet with implicit bushing and contact damping at 6e-4 s.
 struct IntegratorOptions {
   IntegratorKind kind = IntegratorKind::kImplicitDampingVerlet;
-  double step_s = 5e-4;            ///< fixed step (s); initial step for kDopri5; > 0
+  double step_s = 6e-4;            ///< fixed step (s); initial step for kDopri5; > 0
   double rtol = 1e-7;              ///< kDopri5 relative tolerance
   double atol = 1e-9;              ///< kDopri5 absolute tolerance (m, rad, m/s, rad/s)
   double min_step_s = 1e-10;       ///< kDopri5: below this the run fails

@@ -130,3 +130,78 @@ TEST(ImplicitDamping, RigidMotionOfTheChainIsNotDamped) {
 
 }  // namespace
 }  // namespace sl
+
+namespace sl {
+namespace {
+
+// Oracle for the block-tree factor: Eigen's dense Cholesky of the same matrix.
+Eigen::VectorXd SolveBothWays(const Model& m, Data& d, double h_half, const Eigen::VectorXd& rhs, bool* was_tree) {
+  *was_tree = d.scratch.damping_tree;
+  FactorImplicitDamping(m, d, h_half);
+  Eigen::VectorXd x_tree(rhs.size()), x_dense(rhs.size());
+  SolveImplicitDamping(d, rhs, x_tree);
+  d.scratch.damping_tree = false;
+  FactorImplicitDamping(m, d, h_half);
+  SolveImplicitDamping(d, rhs, x_dense);
+  d.scratch.damping_tree = *was_tree;
+  return x_tree - x_dense;
+}
+
+std::shared_ptr<const Model> Chain(int n, bool close_loop) {
+  Model m;
+  for (int i = 0; i < n; ++i) {
+    Body b;
+    b.name = "b" + std::to_string(i);
+    b.mass_kg = 1.0 + 0.3 * i;
+    b.I_Bcm_B = Vec3(0.01, 0.012, 0.008 + 0.001 * i).asDiagonal();
+    m.bodies.push_back(b);
+  }
+  auto join = [&](int p, int c) {
+    Bushing k;
+    k.name = "k" + std::to_string(p) + std::to_string(c);
+    k.parent = p;
+    k.child = c;
+    k.p_PF_P = Vec3(0.01 * c, 0, 0.02);
+    k.q_PF = Quat(Eigen::AngleAxisd(0.1 * c, Vec3::UnitY()));
+    k.p_CM_C = Vec3(0, 0.005 * p, -0.02);
+    k.q_CM = k.q_PF;
+    k.c_trans_Ns_m = Vec3(300, 300, 1500);
+    k.c_rot_Nms_rad = Vec3(20, 20, 20);
+    m.bushings.push_back(k);
+  };
+  for (int i = 0; i + 1 < n; ++i) join(i, i + 1);
+  join(0, n - 1 > 1 ? 2 : 1);  // a branch (0 - 2 when n > 2) ...
+  if (!close_loop) m.bushings.pop_back();
+  return FinalizeModel(std::move(m));
+}
+
+TEST(ImplicitDamping, TreeFactorSolvesLikeTheDenseCholesky) {
+  const auto m = Chain(5, false);
+  Data d = MakeData(*m);
+  ASSERT_TRUE(d.scratch.damping_tree) << "a chain is a tree";
+  bool tree = false;
+  const Eigen::VectorXd rhs = Eigen::VectorXd::LinSpaced(30, -1.0, 2.0).array().sin();
+  const Eigen::VectorXd diff = SolveBothWays(*m, d, 2.5e-4, rhs, &tree);
+  EXPECT_TRUE(tree);
+  EXPECT_LT(diff.norm(), 1e-12 * rhs.norm() * 1e3);
+}
+
+TEST(ImplicitDamping, ALoopFallsBackToTheDenseFactor) {
+  const auto m = Chain(4, true);  // 0-1-2-3 plus 0-2: a cycle
+  Data d = MakeData(*m);
+  EXPECT_FALSE(d.scratch.damping_tree);
+  FactorImplicitDamping(*m, d, 2.5e-4);
+  Eigen::VectorXd x(24);
+  const Eigen::VectorXd rhs = Eigen::VectorXd::Ones(24);
+  SolveImplicitDamping(d, rhs, x);
+  // Residual against the matrix assembled by hand: M + h/2 D.
+  Eigen::MatrixXd A = 2.5e-4 * d.scratch.damping_D;
+  for (int b = 0; b < 4; ++b) {
+    A.block<3, 3>(6 * b, 6 * b) += m->bodies[b].mass_kg * Mat3::Identity();
+    A.block<3, 3>(6 * b + 3, 6 * b + 3) += m->bodies[b].I_Bcm_B;
+  }
+  EXPECT_LT((A * x - rhs).norm(), 1e-10);
+}
+
+}  // namespace
+}  // namespace sl
