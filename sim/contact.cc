@@ -12,8 +12,8 @@ double LayerElasticForce(const ContactLayer& L, double d) {
 
 double LayerElasticEnergy(const ContactLayer& L, double d) {
   if (d <= 0) return 0;
-  const double p = L.stiffness_exponent;
-  return L.stiffness * std::pow(d, p + 1.0) / (p + 1.0);
+  // k d^(p+1) / (p+1) = F(d) d / (p+1): no second power.
+  return LayerElasticForce(L, d) * d / (L.stiffness_exponent + 1.0);
 }
 
 namespace {
@@ -21,6 +21,12 @@ double LayerTangentStiffness(const ContactLayer& L, double d) {
   const double p = L.stiffness_exponent;
   if (p == 1.0) return L.stiffness;
   return p * L.stiffness * std::pow(std::max(d, 1e-9), p - 1.0);
+}
+// The same from the layer's force F(d) = k d^p already computed: p F / d.
+double LayerTangentStiffness(const ContactLayer& L, double d, double force) {
+  const double p = L.stiffness_exponent;
+  if (p == 1.0) return L.stiffness;
+  return d > 1e-9 ? p * force / d : LayerTangentStiffness(L, d);
 }
 }  // namespace
 
@@ -30,10 +36,11 @@ double SplitSeriesDeflection(const ContactLayer& L0, const ContactLayer& L1, dou
   double lo = 0, hi = d;
   double x = d * L1.stiffness / (L0.stiffness + L1.stiffness);  // exact for two linear layers
   for (int it = 0; it < 50; ++it) {
-    const double g = LayerElasticForce(L0, x) - LayerElasticForce(L1, d - x);
+    const double F0 = LayerElasticForce(L0, x), F1 = LayerElasticForce(L1, d - x);
+    const double g = F0 - F1;
     if (g > 0) hi = x; else lo = x;
-    if (std::abs(g) <= 1e-10 * (1.0 + LayerElasticForce(L0, x))) break;
-    const double dg = LayerTangentStiffness(L0, x) + LayerTangentStiffness(L1, d - x);
+    if (std::abs(g) <= 1e-10 * (1.0 + F0)) break;
+    const double dg = LayerTangentStiffness(L0, x, F0) + LayerTangentStiffness(L1, d - x, F1);
     double xn = x - g / dg;
     if (!(xn > lo && xn < hi)) xn = 0.5 * (lo + hi);
     if (std::abs(xn - x) <= 1e-15 * d) { x = xn; break; }

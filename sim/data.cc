@@ -29,6 +29,9 @@ Data MakeData(const Model& model) {
 
   auto& s = d.scratch;
   SetUpImplicitDamping(model, d);
+  s.fsal_f_B = Eigen::VectorXd::Zero(nv);
+  s.fsal_fv_B = Eigen::VectorXd::Zero(nv);
+  s.fsal_dnu_B = Eigen::VectorXd::Zero(nv);
   s.q0 = d.qpos; s.q1 = d.qpos;
   s.v0 = d.qvel; s.v1 = d.qvel;
   for (auto& k : s.kq) k = Eigen::VectorXd::Zero(nv);

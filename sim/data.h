@@ -104,7 +104,13 @@ struct Data {
     std::vector<Eigen::Matrix<double, 6, 6>> tree_D_diag, tree_D_up;  ///< D blocks (b,b), (b,parent)
     std::vector<Eigen::Matrix<double, 6, 6>> tree_S, tree_W;          ///< Schur complements; L_b^-1 A_b,parent
     std::vector<Eigen::LLT<Eigen::Matrix<double, 6, 6>>> tree_L;
+    std::vector<Eigen::Matrix<double, 6, 6>> tree_Linv;  ///< L_b^-1 (the solves are then products)
     double damping_factored_step_s = 0;
+    // implicit-damping Verlet, at the end of the last step (time fsal_t_s, with fsal_valid):
+    Eigen::VectorXd fsal_f_B;   ///< generalized force (body coordinates) at (q, v_1/2)
+    Eigen::VectorXd fsal_fv_B;  ///< its contacts' and gyroscopic part
+    Eigen::VectorXd fsal_dnu_B; ///< v_n+1 - v_1/2 (body coordinates)
+    double fsal_t_s = -1;
     bool fsal_valid = false;
   } scratch;
 

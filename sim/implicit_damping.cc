@@ -87,6 +87,7 @@ void SetUpImplicitDamping(const Model& m, Data& d) {
   s.tree_S.assign(static_cast<size_t>(nb), Mat6::Zero());
   s.tree_W.assign(static_cast<size_t>(nb), Mat6::Zero());
   s.tree_L.assign(static_cast<size_t>(nb), Eigen::LLT<Mat6>());
+  s.tree_Linv.assign(static_cast<size_t>(nb), Mat6::Identity());
   if (!forest) return;
   for (int b = 0; b < nb; ++b) {
     s.tree_D_diag[static_cast<size_t>(b)] = s.damping_D.block<6, 6>(6 * b, 6 * b);
@@ -129,6 +130,8 @@ void FactorImplicitDamping(const Model& m, Data& d, double h_half) {
     for (int b : s.tree_order) {
       const size_t i = static_cast<size_t>(b);
       s.tree_L[i].compute(s.tree_S[i]);
+      s.tree_Linv[i].setIdentity();
+      s.tree_L[i].matrixL().solveInPlace(s.tree_Linv[i]);
       const int p = s.tree_parent[i];
       if (p < 0) continue;
       s.tree_W[i] = h_half * s.tree_D_up[i];
@@ -154,19 +157,20 @@ void SolveImplicitDamping(Data& d, const Eigen::VectorXd& rhs, Eigen::VectorXd& 
     return;
   }
   // L y = rhs, children first; then L^T x = y, parents first.
+  Eigen::Matrix<double, 6, 1> t;
   for (int b : s.tree_order) {
     const size_t i = static_cast<size_t>(b);
-    auto y = dnu.segment<6>(6 * b);
-    s.tree_L[i].matrixL().solveInPlace(y);
+    t.noalias() = s.tree_Linv[i] * dnu.segment<6>(6 * b);
+    dnu.segment<6>(6 * b) = t;
     const int p = s.tree_parent[i];
-    if (p >= 0) dnu.segment<6>(6 * p).noalias() -= s.tree_W[i].transpose() * y;
+    if (p >= 0) dnu.segment<6>(6 * p).noalias() -= s.tree_W[i].transpose() * t;
   }
   for (auto it = s.tree_order.rbegin(); it != s.tree_order.rend(); ++it) {
     const size_t i = static_cast<size_t>(*it);
-    auto x = dnu.segment<6>(6 * *it);
+    t = dnu.segment<6>(6 * *it);
     const int p = s.tree_parent[i];
-    if (p >= 0) x.noalias() -= s.tree_W[i] * dnu.segment<6>(6 * p);
-    s.tree_L[i].matrixU().solveInPlace(x);
+    if (p >= 0) t.noalias() -= s.tree_W[i] * dnu.segment<6>(6 * p);
+    dnu.segment<6>(6 * *it).noalias() = s.tree_Linv[i].transpose() * t;
   }
 }
 

@@ -110,16 +110,80 @@ void StepSemiImplicitEuler(const Model& m, Data& d, double h) {
 
 // ---------------------------------------------------------------- implicit-damping Verlet
 // Generalised Stoermer-Verlet (Hairer, Lubich & Wanner, Geometric Numerical Integration,
-// VI.3) with the bushings' damping implicit in the first half kick:
+// VI.3) with the bushings' and contacts' damping implicit in the first half kick:
 //   v_1/2  = v_n + h/2 M^-1 f(q_n, v_1/2)      (linear in the damping: one solve with M + h/2 D)
 //   q_n+1  = q_n (+) h v_1/2
 //   v_n+1  = v_1/2 + h/2 M^-1 f(q_n+1, v_1/2)  (explicit)
 // D (implicit_damping.h) is constant in body coordinates. For the damping this is the
 // trapezoidal rule (A-stable), so it no longer limits the step; the springs do (h omega < 2).
 // Order 2 where the velocity-dependent forces are the bushings' damping.
+//
+// One force evaluation per step: the next first half kick needs f(q_n+1, v_n+1), which
+// differs from the evaluation f(q_n+1, v_1/2) only through the velocity. That difference is
+// -D (v_n+1 - v_1/2) for the bushings' damping (linear), and the contacts and the gyroscopic
+// terms are evaluated again at v_n+1 (cheap: no bushing kinematics). Models with line
+// elements (their damping and controls) evaluate everything again.
+
+// Generalized force of the last CalcDerivative in body coordinates: M a.
+void GeneralizedForceB(const Model& m, const Data& d, Eigen::VectorXd& f_B) {
+  for (int b = 0; b < m.nbody(); ++b) {
+    f_B.segment<3>(6 * b) = m.bodies[b].mass_kg * (d.kin[b].R_WB.transpose() * d.qacc.segment<3>(6 * b));
+    f_B.segment<3>(6 * b + 3) = m.bodies[b].I_Bcm_B * d.qacc.segment<3>(6 * b + 3);
+  }
+}
+
+// The contacts' and gyroscopic generalized forces (body coordinates) at the positions of
+// d.kin and the velocities qvel; d.contacts is updated to them.
+void VelocityForcesB(const Model& m, Data& d, const Eigen::VectorXd& qvel, Eigen::VectorXd& out) {
+  for (int b = 0; b < m.nbody(); ++b) {
+    const Vec3 w = qvel.segment<3>(6 * b + 3);
+    out.segment<3>(6 * b).setZero();
+    out.segment<3>(6 * b + 3) = -w.cross(m.bodies[b].I_Bcm_B * w);
+  }
+  for (size_t i = 0; i < m.contacts.size(); ++i) {
+    const ContactPoint& c = m.contacts[i];
+    BodyKinematics k = d.kin[c.body];
+    k.v_WB_W = qvel.segment<3>(6 * c.body);
+    k.w_WB_W = k.R_WB * qvel.segment<3>(6 * c.body + 3);
+    d.contacts[i] = CalcContact(c, *m.terrains[c.terrain], k, static_cast<ContactMode>(d.contact_mode[i]));
+    const Vec3& f = d.contacts[i].f_W;
+    out.segment<3>(6 * c.body) += k.R_WB.transpose() * f;
+    out.segment<3>(6 * c.body + 3) += k.R_WB.transpose() * (d.contacts[i].p_WC - k.p_WB).cross(f);
+  }
+}
+
+// out = D x for the bushing damping matrix, by blocks along the tree when there is one.
+void BushingDampingTimes(const Model& m, const Data& d, const Eigen::VectorXd& x, Eigen::VectorXd& out) {
+  const auto& s = d.scratch;
+  if (!s.damping_tree) {
+    out.noalias() = s.damping_D * x;
+    return;
+  }
+  for (int b = 0; b < m.nbody(); ++b)
+    out.segment<6>(6 * b).noalias() = s.tree_D_diag[static_cast<size_t>(b)] * x.segment<6>(6 * b);
+  for (int b = 0; b < m.nbody(); ++b) {
+    const int p = s.tree_parent[static_cast<size_t>(b)];
+    if (p < 0) continue;
+    const auto& Dup = s.tree_D_up[static_cast<size_t>(b)];
+    out.segment<6>(6 * b).noalias() += Dup * x.segment<6>(6 * p);
+    out.segment<6>(6 * p).noalias() += Dup.transpose() * x.segment<6>(6 * b);
+  }
+}
+
 void StepImplicitDampingVerlet(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
   auto& s = d.scratch;
-  CalcDerivative(m, d, d.qpos, d.qvel, d.qacc);
+  // f(q_n, v_n) in body coordinates, into fsal_f_B.
+  if (s.fsal_valid && s.fsal_t_s == d.t_s && m.lines.empty()) {
+    // From the last evaluation at v_n-1/2: its velocity forces out, D dv and the velocity
+    // forces at v_n in (dv = v_n - v_n-1/2, kept in fsal_dnu_B).
+    BushingDampingTimes(m, d, s.fsal_dnu_B, s.rhs);
+    s.fsal_f_B -= s.fsal_fv_B + s.rhs;
+    VelocityForcesB(m, d, d.qvel, s.fsal_fv_B);
+    s.fsal_f_B += s.fsal_fv_B;
+  } else {
+    CalcDerivative(m, d, d.qpos, d.qvel, d.qacc);
+    GeneralizedForceB(m, d, s.fsal_f_B);
+  }
   // Refactor when the step or the set of loaded contacts changes, else every
   // jacobian_refresh_steps (the contacts' damping follows the feet's orientation).
   const int contacts_now = ActiveContacts(d);
@@ -131,11 +195,7 @@ void StepImplicitDampingVerlet(const Model& m, const IntegratorOptions& opt, Dat
   }
   ++s.steps_since_jacobian;
   // First half kick: (M + h/2 D) dv = h/2 f(q_n, v_n), in body coordinates.
-  for (int b = 0; b < m.nbody(); ++b) {
-    const Mat3& R = d.kin[b].R_WB;
-    s.rhs.segment<3>(6 * b) = (0.5 * h * m.bodies[b].mass_kg) * (R.transpose() * d.qacc.segment<3>(6 * b));
-    s.rhs.segment<3>(6 * b + 3) = (0.5 * h) * (m.bodies[b].I_Bcm_B * d.qacc.segment<3>(6 * b + 3));
-  }
+  s.rhs = (0.5 * h) * s.fsal_f_B;
   SolveImplicitDamping(d, s.rhs, s.v1);
   for (int b = 0; b < m.nbody(); ++b) {
     d.qvel.segment<3>(6 * b) += d.kin[b].R_WB * s.v1.segment<3>(6 * b);
@@ -146,6 +206,16 @@ void StepImplicitDampingVerlet(const Model& m, const IntegratorOptions& opt, Dat
   IntegratePositions(m, d.qpos, s.xi, s.q1);
   d.qpos = s.q1;
   CalcDerivative(m, d, d.qpos, d.qvel, d.qacc);
+  if (m.lines.empty()) {
+    GeneralizedForceB(m, d, s.fsal_f_B);
+    VelocityForcesB(m, d, d.qvel, s.fsal_fv_B);
+    for (int b = 0; b < m.nbody(); ++b) {
+      s.fsal_dnu_B.segment<3>(6 * b) = (0.5 * h) * (d.kin[b].R_WB.transpose() * d.qacc.segment<3>(6 * b));
+      s.fsal_dnu_B.segment<3>(6 * b + 3) = (0.5 * h) * d.qacc.segment<3>(6 * b + 3);
+    }
+    s.fsal_valid = true;
+    s.fsal_t_s = d.t_s + h;  // FixedStep advances t_s by h after this
+  }
   d.qvel.noalias() += (0.5 * h) * d.qacc;
 }
 
@@ -566,6 +636,7 @@ void Advance(const Model& m, const IntegratorOptions& opt, Data& d, double t_end
     if (obs.fn) obs.fn(m, d, obs.user);
   };
   if (opt.kind != IntegratorKind::kDopri5) {
+    d.scratch.fsal_valid = false;  // controls may have changed since the last call
     // Equal steps no larger than step_s that land exactly on t_end; a step that crosses a
     // contact onset is shortened to end just after it.
     const double span = t_end - d.t_s;
