@@ -5,19 +5,13 @@
 namespace sl {
 namespace {
 
-Mat3 Skew(const Vec3& r) {
-  Mat3 S;
-  S << 0, -r.z(), r.y(), r.z(), 0, -r.x(), -r.y(), r.x(), 0;
-  return S;
-}
-
 // G of a frame at p_BJ with orientation R_BJ on body B: deflection rate (in J) =
 // [R_BJ^T (v_B + w_B x p_BJ); R_BJ^T w_B], with v_B and w_B in B.
 Mat6 FrameMap(const Vec3& p_BJ, const Quat& q_BJ) {
   const Mat3 Rt = q_BJ.toRotationMatrix().transpose();
   Mat6 G = Mat6::Zero();
   G.block<3, 3>(0, 0) = Rt;
-  G.block<3, 3>(0, 3) = -Rt * Skew(p_BJ);
+  G.block<3, 3>(0, 3) = -Rt * CrossMatrix(p_BJ);
   G.block<3, 3>(3, 3) = Rt;
   return G;
 }
@@ -107,7 +101,7 @@ void ForEachContactBlock(const Model& m, const Data& d, double h_half, AddBlock 
     const Mat3& R = d.kin[c.body].R_WB;
     Eigen::Matrix<double, 3, 6> G;  // point velocity (world) from the body's (v_B, w_B)
     G.block<3, 3>(0, 0) = R;
-    G.block<3, 3>(0, 3) = -R * Skew(c.p_BC_B);
+    G.block<3, 3>(0, 3) = -R * CrossMatrix(c.p_BC_B);
     const Mat3 nn = o.n_W * o.n_W.transpose();
     const Mat3 C = o.normal_damping_Ns_m * nn + o.friction_damping_Ns_m * (Mat3::Identity() - nn);
     add(c.body, Mat6(h_half * (G.transpose() * C * G)));

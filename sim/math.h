@@ -17,6 +17,13 @@ Vec3 RotationVectorFromQuat(const Quat& q);
 /// Unit quaternion of the rotation vector theta (rad).
 Quat QuatFromRotationVector(const Vec3& theta);
 
+/// The matrix [r]x with [r]x v = r x v.
+inline Mat3 CrossMatrix(const Vec3& r) {
+  Mat3 S;
+  S << 0, -r.z(), r.y(), r.z(), 0, -r.x(), -r.y(), r.x(), 0;
+  return S;
+}
+
 /// Inverse right Jacobian of SO(3) applied to w, truncated after the second commutator:
 /// the rate of xi when exp(xi) moves with body-frame angular velocity w. Exact to O(|xi|^3),
 /// which keeps Runge-Kutta-Munthe-Kaas stages of order <= 4 at full order.

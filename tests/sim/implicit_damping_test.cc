@@ -10,12 +10,6 @@
 namespace sl {
 namespace {
 
-Mat3 Skew(const Vec3& r) {
-  Mat3 S;
-  S << 0, -r.z(), r.y(), r.z(), 0, -r.x(), -r.y(), r.x(), 0;
-  return S;
-}
-
 std::shared_ptr<const Model> TwoBodies() {
   Model m;
   for (int i = 0; i < 2; ++i) {
@@ -98,7 +92,7 @@ TEST(ImplicitDamping, SingleBushingByHand) {
   Eigen::MatrixXd D;
   BushingDampingMatrix(*model, D);
   const Mat3 Ct = Vec3(100, 200, 300).asDiagonal();
-  const Mat3 P = Skew(Vec3(0, 0, 0.1));
+  const Mat3 P = CrossMatrix(Vec3(0, 0, 0.1));
   const Mat3 Dvv = D.block<3, 3>(0, 0), Dvw = D.block<3, 3>(0, 3), Dww = D.block<3, 3>(3, 3);
   EXPECT_TRUE(Dvv.isApprox(Ct));
   EXPECT_TRUE(Dvw.isApprox(-Ct * P));

@@ -41,3 +41,16 @@ TEST(DexpInvRight, MatchesFiniteDifferenceOfExpMapToThirdOrder) {
 
 }  // namespace
 }  // namespace sl
+
+namespace sl {
+namespace {
+
+TEST(CrossMatrix, TimesAVectorIsTheCrossProduct) {
+  // Oracle: Eigen's cross product.
+  const Vec3 r(0.3, -1.2, 2.5), v(-0.7, 0.4, 1.1);
+  EXPECT_TRUE((CrossMatrix(r) * v).isApprox(r.cross(v)));
+  EXPECT_TRUE((CrossMatrix(r) + CrossMatrix(r).transpose()).isZero());
+}
+
+}  // namespace
+}  // namespace sl
