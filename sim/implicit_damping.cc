@@ -41,7 +41,9 @@ void SetUpImplicitDamping(const Model& m, Data& d) {
   auto& s = d.scratch;
   const int nb = m.nbody();
   BushingDampingMatrix(m, s.damping_D);
-  s.damping_llt = Eigen::LLT<Eigen::MatrixXd>(6 * nb);
+  // Factor once here: sizes the storage (the step then allocates nothing) and sets the
+  // factor's status (a default-constructed Eigen::LLT leaves it uninitialised).
+  s.damping_llt.compute(Eigen::MatrixXd::Identity(6 * nb, 6 * nb));
   // The bushings' graph over the bodies (the world left out): a forest if it has no cycle.
   std::vector<std::vector<int>> adj(static_cast<size_t>(nb));
   std::vector<std::pair<int, int>> edges;
@@ -80,7 +82,8 @@ void SetUpImplicitDamping(const Model& m, Data& d) {
   s.tree_D_up.assign(static_cast<size_t>(nb), Mat6::Zero());
   s.tree_S.assign(static_cast<size_t>(nb), Mat6::Zero());
   s.tree_W.assign(static_cast<size_t>(nb), Mat6::Zero());
-  s.tree_L.assign(static_cast<size_t>(nb), Eigen::LLT<Mat6>());
+  s.tree_L.resize(static_cast<size_t>(nb));  // constructed in place, then factored (see above)
+  for (auto& L : s.tree_L) L.compute(Mat6::Identity());
   s.tree_Linv.assign(static_cast<size_t>(nb), Mat6::Identity());
   if (!forest) return;
   for (int b = 0; b < nb; ++b) {
