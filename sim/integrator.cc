@@ -132,9 +132,20 @@ void GeneralizedForceB(const Model& m, const Data& d, Eigen::VectorXd& f_B) {
   }
 }
 
-// The contacts' and gyroscopic generalized forces (body coordinates) at the positions of
-// d.kin and the velocities qvel; d.contacts is updated to them.
-void VelocityForcesB(const Model& m, Data& d, const Eigen::VectorXd& qvel, Eigen::VectorXd& out) {
+// Re-evaluates the contacts at the positions of d.kin and the velocities qvel (into d.contacts).
+void RecomputeContacts(const Model& m, Data& d, const Eigen::VectorXd& qvel) {
+  for (size_t i = 0; i < m.contacts.size(); ++i) {
+    const ContactPoint& c = m.contacts[i];
+    BodyKinematics k = d.kin[c.body];
+    k.v_WB_W = qvel.segment<3>(6 * c.body);
+    k.w_WB_W = k.R_WB * qvel.segment<3>(6 * c.body + 3);
+    d.contacts[i] = CalcContact(c, *m.terrains[c.terrain], k, static_cast<ContactMode>(d.contact_mode[i]));
+  }
+}
+
+// The generalized forces (body coordinates) of the contacts in d.contacts and of the
+// gyroscopic terms at the velocities qvel.
+void VelocityForcesB(const Model& m, const Data& d, const Eigen::VectorXd& qvel, Eigen::VectorXd& out) {
   for (int b = 0; b < m.nbody(); ++b) {
     const Vec3 w = qvel.segment<3>(6 * b + 3);
     out.segment<3>(6 * b).setZero();
@@ -142,10 +153,7 @@ void VelocityForcesB(const Model& m, Data& d, const Eigen::VectorXd& qvel, Eigen
   }
   for (size_t i = 0; i < m.contacts.size(); ++i) {
     const ContactPoint& c = m.contacts[i];
-    BodyKinematics k = d.kin[c.body];
-    k.v_WB_W = qvel.segment<3>(6 * c.body);
-    k.w_WB_W = k.R_WB * qvel.segment<3>(6 * c.body + 3);
-    d.contacts[i] = CalcContact(c, *m.terrains[c.terrain], k, static_cast<ContactMode>(d.contact_mode[i]));
+    const BodyKinematics& k = d.kin[c.body];
     const Vec3& f = d.contacts[i].f_W;
     out.segment<3>(6 * c.body) += k.R_WB.transpose() * f;
     out.segment<3>(6 * c.body + 3) += k.R_WB.transpose() * (d.contacts[i].p_WC - k.p_WB).cross(f);
@@ -178,6 +186,7 @@ void StepImplicitDampingVerlet(const Model& m, const IntegratorOptions& opt, Dat
     // forces at v_n in (dv = v_n - v_n-1/2, kept in fsal_dnu_B).
     BushingDampingTimes(m, d, s.fsal_dnu_B, s.rhs);
     s.fsal_f_B -= s.fsal_fv_B + s.rhs;
+    RecomputeContacts(m, d, d.qvel);
     VelocityForcesB(m, d, d.qvel, s.fsal_fv_B);
     s.fsal_f_B += s.fsal_fv_B;
   } else {
@@ -208,7 +217,7 @@ void StepImplicitDampingVerlet(const Model& m, const IntegratorOptions& opt, Dat
   CalcDerivative(m, d, d.qpos, d.qvel, d.qacc);
   if (m.lines.empty()) {
     GeneralizedForceB(m, d, s.fsal_f_B);
-    VelocityForcesB(m, d, d.qvel, s.fsal_fv_B);
+    VelocityForcesB(m, d, d.qvel, s.fsal_fv_B);  // d.contacts: from this evaluation, at v_1/2
     for (int b = 0; b < m.nbody(); ++b) {
       s.fsal_dnu_B.segment<3>(6 * b) = (0.5 * h) * (d.kin[b].R_WB.transpose() * d.qacc.segment<3>(6 * b));
       s.fsal_dnu_B.segment<3>(6 * b + 3) = (0.5 * h) * d.qacc.segment<3>(6 * b + 3);
