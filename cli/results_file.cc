@@ -262,12 +262,14 @@ std::vector<std::pair<std::string, double>> MetricColumns(const RunResult& r, co
   std::vector<std::pair<std::string, double>> c = {
       {"impact_peak_bw", m.both.impact_peak_bw.mean},
       {"impact_peak_fraction", m.both.impact_peak_fraction},
+      {"impact_time_s", m.both.impact_time_s.mean},
       {"active_peak_bw", m.both.active_peak_bw.mean},
       {"active_peak_sd_bw", m.both.active_peak_bw.sd},
       {"loading_rate_bw_s", m.both.loading_rate_bw_s.mean},
       {"contact_time_s", m.both.contact_time_s.mean},
       {"braking_peak_bw", m.both.braking_peak_bw.mean},
       {"propulsive_peak_bw", m.both.propulsive_peak_bw.mean},
+      {"braking_end_fraction", m.both.braking_end_fraction.mean},
       {"cadence_steps_min_measured", m.cadence_steps_min},
       {"steps_measured", static_cast<double>(m.steps)},
   };

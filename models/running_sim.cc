@@ -32,11 +32,13 @@ struct Accumulator {
 };
 
 struct SideAcc {
-  Accumulator impact, active, rate, contact, braking, propulsive;
+  Accumulator impact, active, rate, contact, braking, propulsive, impact_time, braking_end;
   int with_impact = 0, n = 0;
   SideMetrics Get() const {
     SideMetrics m;
     m.impact_peak_bw = impact.Get();
+    m.impact_time_s = impact_time.Get();
+    m.braking_end_fraction = braking_end.Get();
     m.active_peak_bw = active.Get();
     m.loading_rate_bw_s = rate.Get();
     m.contact_time_s = contact.Get();
@@ -60,6 +62,8 @@ struct Trace {
 struct StanceMetrics {
   bool has_impact = false;
   double impact = 0, active = 0, rate = 0, contact = 0, braking = 0, propulsive = 0;
+  double impact_time = 0;   ///< s after the stance's first loaded sample
+  double braking_end = -1;  ///< share of stance where Fx first turns positive after the braking peak (-1: never)
 };
 
 StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, double bw) {
@@ -72,6 +76,16 @@ StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, dou
     m.propulsive = std::max(m.propulsive, tr.grf[side][i].x() / bw);
   }
   m.active = tr.grf[side][ia].z() / bw;
+  // Braking to propulsion (Cavanagh & Lafortune 1980: at ~48 % of stance): the first sample
+  // after the braking peak at which the AP force is propulsive.
+  size_t ib = i0;
+  for (size_t i = i0; i <= i1; ++i)
+    if (tr.grf[side][i].x() < tr.grf[side][ib].x()) ib = i;
+  for (size_t i = ib; i <= i1; ++i)
+    if (tr.grf[side][i].x() > 0) {
+      m.braking_end = (tr.t[i] - tr.t[i0]) / m.contact;
+      break;
+    }
   // A distinct impact peak: a local maximum before the active peak, within 60 ms of
   // touchdown, followed by a dip of at least 0.05 BW before the active peak.
   for (size_t i = i0 + 1; i < ia; ++i) {
@@ -83,6 +97,7 @@ StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, dou
       if ((f - dip) / bw >= 0.05) {
         m.has_impact = true;
         m.impact = f / bw;
+        m.impact_time = tr.t[i] - tr.t[i0];
         break;
       }
     }
@@ -146,12 +161,14 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
       if (m.has_impact) {
         ++a->with_impact;
         a->impact.Add(m.impact);
+        a->impact_time.Add(m.impact_time);
       }
       a->active.Add(m.active);
       if (m.rate > 0) a->rate.Add(m.rate);
       a->contact.Add(m.contact);
       a->braking.Add(m.braking);
       a->propulsive.Add(m.propulsive);
+      if (m.braking_end >= 0) a->braking_end.Add(m.braking_end);
     }
     // Lumbar peaks over the step (touchdown to the next touchdown).
     double cmax = 0;

@@ -20,6 +20,8 @@ struct Stat {
 
 struct SideMetrics {
   Stat impact_peak_bw, active_peak_bw, loading_rate_bw_s, contact_time_s, braking_peak_bw, propulsive_peak_bw;
+  Stat impact_time_s;              ///< time of the impact peak after touchdown (steps that have one)
+  Stat braking_end_fraction;       ///< share of stance at which the AP force turns from braking to propulsion
   double impact_peak_fraction = 0;  ///< share of steps with a distinct impact peak
 };
 

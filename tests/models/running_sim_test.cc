@@ -38,6 +38,20 @@ TEST(RunningSim, BaselineRunsSteadilyAtTheRequestedCadence) {
   for (int l = 0; l < 6; ++l) EXPECT_TRUE(std::isfinite(m.peak_compression_bw[l].mean));
 }
 
+TEST(RunningSim, ImpactTimeAndBrakingEndAreMeasuredOnEveryStep) {
+  // Definitions (running_sim.h): the impact time is that of the distinct impact peak, which is
+  // searched within 60 ms of touchdown, so it exists exactly for the steps with an impact peak
+  // and lies in (0, 60 ms]; every stance of a steady run brakes and then propels, so the
+  // turn from braking to propulsion is found on every step, inside the stance.
+  const Metrics m = Simulate(Scenario{});
+  EXPECT_EQ(m.both.impact_time_s.count, m.both.impact_peak_bw.count);
+  EXPECT_GT(m.both.impact_time_s.mean, 0.0);
+  EXPECT_LE(m.both.impact_time_s.mean, 0.06);
+  EXPECT_EQ(m.both.braking_end_fraction.count, m.steps);
+  EXPECT_GT(m.both.braking_end_fraction.mean, 0.0);
+  EXPECT_LT(m.both.braking_end_fraction.mean, 1.0);
+}
+
 TEST(RunningSim, FasterRunningRaisesPeaksAndShortensContact) {
   // V7 over the range, 2.5 -> 5.0 m/s: Keller 1996, Mercer 2005, Munro 1987.
   Scenario slow, fast;
