@@ -228,7 +228,8 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
                                            : leg.t_toeoff_s + 2.0 * rm.step_period_s - gs.contact_time_s;
       const double swing_time = std::max(0.15, planned_td - leg.t_toeoff_s);
       const Vec3 v = v_com;
-      const double ahead = (p_com.x() - p_WH.x()) + v.x() * gs.contact_time_s / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) +
+      const double t_contact_plan = std::min(gs.contact_time_s, 1.25 * gs.contact_time_nominal_s);
+      const double ahead = (p_com.x() - p_WH.x()) + v.x() * t_contact_plan / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) +
                            sc.overstride_m + gs.placement_offset_m;
       const double side = s == 0 ? 1.0 : -1.0;
       const double lateral = (p_com.y() - p_WH.y()) + side * g.step_width_m / 2 + v.y() * gs.contact_time_s / 2 +
@@ -341,6 +342,7 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   // Cavanagh & Lafortune 1980; Weyand 2000): a faster start on a long guess lands the first
   // foot so far ahead that the runner falls (5 m/s did).
   gs.contact_time_s = std::min(0.63 * rm.step_period_s, 0.78 / std::max(sc.speed_m_s, 0.5));
+  gs.contact_time_nominal_s = gs.contact_time_s;
   // Hips at the apex of a short flight; the right foot half a contact length ahead.
   const double ahead = sc.speed_m_s * gs.contact_time_s / 2 + sc.overstride_m;
   const double L = rm.leg_rest_length_m;

@@ -63,6 +63,24 @@ TEST(RunningSim, FasterRunningRaisesPeaksAndShortensContact) {
   EXPECT_LT(b.both.contact_time_s.mean, a.both.contact_time_s.mean);
 }
 
+TEST(RunningSim, SlowRunningStaysSteadyOverManyStrides) {
+  // The issue's speed range starts at 2.5 m/s. Regression: at 2.5 m/s and 160-170 steps/min
+  // a long contact used to place the next foot further ahead, brake harder and lengthen the
+  // contact again, until the runner fell after 9-21 steps. Oracle: the run completes, at the
+  // requested cadence, with a longer contact than at 3.5 m/s (V7: contact time falls with speed).
+  const Metrics base = Simulate(Scenario{});
+  for (double cadence : {160.0, 170.0}) {
+    Scenario slow;
+    slow.speed_m_s = 2.5;
+    slow.cadence_steps_min = cadence;
+    const Metrics m = Simulate(slow, 12);
+    EXPECT_GE(m.steps, 18) << cadence;
+    EXPECT_NEAR(m.cadence_steps_min, cadence, 10.0);
+    EXPECT_NEAR(m.mean_speed_m_s, 2.5, 0.15);
+    EXPECT_GT(m.both.contact_time_s.mean, base.both.contact_time_s.mean);
+  }
+}
+
 TEST(RunningSim, ForefootStrikeLowersTheLoadingRate) {
   // Issue 3 validation, Lieberman 2010 (via Daoud 2012): a forefoot strike loads more slowly
   // than a rearfoot strike. The mechanism: the light foot lands first and the shank's momentum
