@@ -265,11 +265,21 @@ int Validate(const std::string& models_dir) {
   range("propulsive peak (BW)", m.both.propulsive_peak_bw.mean, 0.3, 0.5, kCL);
   range("braking to propulsion (% stance)", 100 * m.both.braking_end_fraction.mean, 45, 50, std::string(kCL) + " (~48 %)", 1);
   range("L5/S1 peak compression (BW)", m.peak_compression_bw[0].mean, 2.0, 4.0, "estimate (data sheet V17); Cappozzo 1984 lower bound");
-  // Left/right symmetry on flat ground.
+  // Left/right symmetry on flat ground, over 17 strides after the warm-up: a step's contact
+  // time varies by ~3 % (SD) from step to step, so 5 strides per side differ by ~2 % by chance.
+  Scenario sym = base;
+  sym.name = "symmetry_20_strides";
+  sym.strides = 20;
+  const Metrics ml = simulate(sym).metrics;
   auto rel = [](const Stat& a, const Stat& b) { return std::abs(a.mean - b.mean) / std::max(1e-12, 0.5 * (a.mean + b.mean)); };
-  const double asym = std::max({rel(m.left.impact_peak_bw, m.right.impact_peak_bw), rel(m.left.active_peak_bw, m.right.active_peak_bw),
-                                rel(m.left.loading_rate_bw_s, m.right.loading_rate_bw_s), rel(m.left.contact_time_s, m.right.contact_time_s)});
-  range("left/right difference, largest (%)", 100 * asym, 0, 2, "issue 3: sides within 2 % on flat ground", 2);
+  const std::pair<const char*, double> sides[] = {
+      {"impact peak", rel(ml.left.impact_peak_bw, ml.right.impact_peak_bw)},
+      {"active peak", rel(ml.left.active_peak_bw, ml.right.active_peak_bw)},
+      {"loading rate", rel(ml.left.loading_rate_bw_s, ml.right.loading_rate_bw_s)},
+      {"contact time", rel(ml.left.contact_time_s, ml.right.contact_time_s)}};
+  const auto worst = *std::max_element(std::begin(sides), std::end(sides), [](const auto& a, const auto& b) { return a.second < b.second; });
+  range("left/right difference, largest (%)", 100 * worst.second, 0, 2,  // 17 strides
+        std::string("issue 3: sides within 2 % on flat ground (largest: ") + worst.first + ")", 2);
 
   // Forefoot strike (same shoe): no distinct impact peak and a lower loading rate.
   Scenario fore = base;
