@@ -69,18 +69,16 @@ struct StanceMetrics {
 StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, double bw) {
   StanceMetrics m;
   m.contact = tr.t[i1] - tr.t[i0];
-  size_t ia = i0;
+  size_t ia = i0, ib = i0;  // active peak, braking peak
   for (size_t i = i0; i <= i1; ++i) {
     if (tr.grf[side][i].z() > tr.grf[side][ia].z()) ia = i;
-    m.braking = std::max(m.braking, -tr.grf[side][i].x() / bw);
+    if (tr.grf[side][i].x() < tr.grf[side][ib].x()) ib = i;
     m.propulsive = std::max(m.propulsive, tr.grf[side][i].x() / bw);
   }
   m.active = tr.grf[side][ia].z() / bw;
+  m.braking = std::max(0.0, -tr.grf[side][ib].x() / bw);
   // Braking to propulsion (Cavanagh & Lafortune 1980: at ~48 % of stance): the first sample
   // after the braking peak at which the AP force is propulsive.
-  size_t ib = i0;
-  for (size_t i = i0; i <= i1; ++i)
-    if (tr.grf[side][i].x() < tr.grf[side][ib].x()) ib = i;
   for (size_t i = ib; i <= i1; ++i)
     if (tr.grf[side][i].x() > 0) {
       m.braking_end = (tr.t[i] - tr.t[i0]) / m.contact;
