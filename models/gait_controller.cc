@@ -58,6 +58,13 @@ void FootCouple(const RunningModel& rm, Data& d, int s, const Vec3& tau_foot_W) 
   d.body_torque_W[rm.pelvis] -= tau_foot_W;
 }
 
+// First guess of the contact time: 63 % of the step period, but no longer than the stance
+// of 0.78 m of ground (about 0.22 s at 3.5 m/s and 0.16 s at 5 m/s, as measured in runners,
+// Cavanagh & Lafortune 1980; Weyand 2000).
+double FirstGuessContactTime(const RunningModel& rm) {
+  return std::min(0.63 * rm.step_period_s, 0.78 / std::max(rm.scenario.speed_m_s, 0.5));
+}
+
 double Yaw(const Quat& q) {
   const Vec3 x = q * Vec3::UnitX();
   return std::atan2(x.y(), x.x());
@@ -228,7 +235,10 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
                                            : leg.t_toeoff_s + 2.0 * rm.step_period_s - gs.contact_time_s;
       const double swing_time = std::max(0.15, planned_td - leg.t_toeoff_s);
       const Vec3 v = v_com;
-      const double t_contact_plan = std::min(gs.contact_time_s, 1.25 * gs.contact_time_nominal_s);
+      // Planned for the measured contact time, but for no more than 1.25 x the first guess: a
+      // long contact must not place the next foot further ahead, brake harder and lengthen
+      // the contact again (at 2.5 m/s this loop made the runner stall and fall).
+      const double t_contact_plan = std::min(gs.contact_time_s, 1.25 * FirstGuessContactTime(rm));
       const double ahead = (p_com.x() - p_WH.x()) + v.x() * t_contact_plan / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) +
                            sc.overstride_m + gs.placement_offset_m;
       const double side = s == 0 ? 1.0 : -1.0;
@@ -337,12 +347,9 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   const Scenario& sc = rm.scenario;
   gs = GaitState{};
   gs.z_com_filtered_m = 0;
-  // First guess of the contact time: 63 % of the step period, but no longer than the stance
-  // of 0.78 m of ground (about 0.22 s at 3.5 m/s and 0.16 s at 5 m/s, as measured in runners,
-  // Cavanagh & Lafortune 1980; Weyand 2000): a faster start on a long guess lands the first
-  // foot so far ahead that the runner falls (5 m/s did).
-  gs.contact_time_s = std::min(0.63 * rm.step_period_s, 0.78 / std::max(sc.speed_m_s, 0.5));
-  gs.contact_time_nominal_s = gs.contact_time_s;
+  // A faster start on a long contact-time guess lands the first foot so far ahead that the
+  // runner falls (5 m/s did).
+  gs.contact_time_s = FirstGuessContactTime(rm);
   // Hips at the apex of a short flight; the right foot half a contact length ahead.
   const double ahead = sc.speed_m_s * gs.contact_time_s / 2 + sc.overstride_m;
   const double L = rm.leg_rest_length_m;

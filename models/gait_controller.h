@@ -40,11 +40,6 @@ struct GaitState {
   double thrust_m = 0.008;        ///< stance leg lengthening after mid-stance (m)
   double placement_offset_m = 0;  ///< integral speed correction of the foot placement
   double contact_time_s = 0.24;   ///< last measured contact time
-  /// First-guess contact time of the scenario (s). The foot placement is planned for the
-  /// measured contact time but for no more than 1.25 x this: a long contact must not place
-  /// the next foot further ahead, brake harder and lengthen the contact again (at 2.5 m/s
-  /// this loop made the runner stall and fall).
-  double contact_time_nominal_s = 0.24;
   double last_touchdown_s = -1;
   double x_last_touchdown_m = 0;
   double z_last_touchdown_m = 0;  ///< COM height at the last touchdown (m)
