@@ -256,6 +256,10 @@ int Validate(const std::string& models_dir) {
   base.name = "baseline";
   const RunResult rb = simulate(base);
   const Metrics& m = rb.metrics;
+  // The runner must run at the scenario's speed on its own legs (the forward residual only
+  // damps speed changes): every published figure below is for that speed.
+  range("running speed (m/s)", m.mean_speed_m_s, 0.97 * base.speed_m_s, 1.03 * base.speed_m_s,
+        "scenario speed +-3 % (centre of mass over the measured steps)", 2);
   range("impact peak (BW)", m.both.impact_peak_bw.mean, 1.5, 2.2, std::string(kCL) + "; Munro 1987; Baltich 2015");
   range("impact peak time (ms)", 1e3 * m.both.impact_time_s.mean, 20, 30, std::string(kCL) + " (23 ms); data sheet V1", 1);
   range("active peak (BW)", m.both.active_peak_bw.mean, 2.4, 2.9, std::string(kCL) + "; Keller 1996");

@@ -53,6 +53,7 @@ struct SideAcc {
 struct Trace {
   std::vector<double> t;
   std::vector<Vec3> residual_force, residual_moment;
+  std::vector<double> x_com;  ///< whole-body centre of mass, forward (m)
   std::array<std::vector<Vec3>, 2> grf;
   std::array<std::vector<Vec3>, 6> force, moment;
 };
@@ -227,8 +228,10 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
   }
   if (out.steps > 0 && t_last > t_first) {
     out.cadence_steps_min = 60.0 * out.steps / (t_last - t_first);
+    // Measured, not the scenario's: the gait controller may settle at another speed.
+    const size_t a = index_at(t_first), b = std::min(index_at(t_last), tr.t.size() - 1);
+    if (b > a) out.mean_speed_m_s = (tr.x_com[b] - tr.x_com[a]) / (tr.t[b] - tr.t[a]);
   }
-  out.mean_speed_m_s = sc.speed_m_s;
   const double step_length = out.cadence_steps_min > 0 ? out.mean_speed_m_s * 60.0 / out.cadence_steps_min : 0;
   out.steps_per_km = step_length > 0 ? 1000.0 / step_length : 0;
   out.lumbar_damage_index_per_km = out.steps_per_km * damage.Get().mean;
@@ -253,6 +256,8 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
   Trace tr;
   const size_t nticks = static_cast<size_t>(t_max / dt) + 2;
   tr.t.reserve(nticks);
+  double total_mass_kg = 0;
+  for (const Body& b : m.bodies) total_mass_kg += b.mass_kg;
   TimeSeries& ts = res.series;
   ts.muscle_tension.assign(rm.muscles.size(), {});
   ts.body_position.assign(m.nbody(), {});
@@ -266,6 +271,9 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
       for (int s = 0; s < 2; ++s)
         for (int c : rm.foot_contacts[s]) grf[s] += d.contacts[c].f_W;
       tr.t.push_back(d.t_s);
+      double mx = 0;
+      for (int b = 0; b < m.nbody(); ++b) mx += m.bodies[b].mass_kg * d.kin[b].p_WB.x();
+      tr.x_com.push_back(mx / total_mass_kg);
       tr.residual_force.push_back(gs.residual_force_W);
       tr.residual_moment.push_back(gs.residual_torque_W);
       for (int s = 0; s < 2; ++s) tr.grf[s].push_back(grf[s]);

@@ -36,7 +36,8 @@ struct Metrics {
   double lumbar_damage_index_per_km = 0;     ///< LiFFT-style cumulative damage index (not a diagnosis)
   double lumbar_damage_index_per_week = 0;
   double peak_compression_ratio_ultimate = 0;  ///< mean peak L5/S1 compression / 5 kN reference strength
-  double mean_speed_m_s = 0, cadence_steps_min = 0;
+  double mean_speed_m_s = 0;     ///< of the whole-body centre of mass over the measured steps (m/s)
+  double cadence_steps_min = 0;  ///< measured over the same steps
   /// Pelvis residual actuators over the measured steps (to check they stay small against
   /// the ground reaction force, as in OpenSim RRA practice): RMS and peak force (BW) and
   /// moment (BW·m).

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """`strideload validate` through the real command line.
 
-Oracle: issue 3's list of validation cases (baseline ranges, forefoot strike, speed
+Oracle: issue 3's list of validation cases (baseline speed and ranges, forefoot strike, speed
 2.5 -> 5.0 m/s, the Liu & Nigg sub-model, left/right symmetry) and the command's contract:
 every case has a row with the model's value, the published range and a source; a row outside
 its range is starred; the summary counts the starred rows; the exit status is 0 only when no
@@ -16,7 +16,7 @@ p = subprocess.run([sys.argv[1], "validate"], capture_output=True, text=True)
 out = p.stdout
 failures = []
 expected = [
-    "impact peak (BW)", "impact peak time (ms)", "active peak (BW)", "contact time (s)",
+    "running speed (m/s)", "impact peak (BW)", "impact peak time (ms)", "active peak (BW)", "contact time (s)",
     "loading rate (BW/s)", "braking peak (BW)", "propulsive peak (BW)",
     "braking to propulsion (% stance)", "L5/S1 peak compression (BW)",
     "left/right difference, largest (%)", "forefoot: steps with an impact peak (%)",
