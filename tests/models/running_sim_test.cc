@@ -54,7 +54,8 @@ TEST(RunningSim, MeasuredSpeedIsTheCentreOfMassSpeed) {
     if (e.touchdown) tds.push_back(e.t_s);
   ASSERT_GT(tds.size(), 5u);
   auto com_x = [&](double t) {
-    const size_t i = static_cast<size_t>(std::lower_bound(ts.time_s.begin(), ts.time_s.end(), t) - ts.time_s.begin());
+    // The nearest stored sample at or after t (the last one if t is past the record's end).
+    const size_t i = std::min(ts.time_s.size() - 1, static_cast<size_t>(std::lower_bound(ts.time_s.begin(), ts.time_s.end(), t) - ts.time_s.begin()));
     double mx = 0, mass = 0;
     for (int b = 0; b < rm.model->nbody(); ++b) {
       mx += rm.model->bodies[b].mass_kg * ts.body_position[b][i].x();
