@@ -308,6 +308,15 @@ int Validate(const std::string& models_dir) {
   rows.push_back({"2.5 -> 5.0 m/s: active peak change (BW)", num(d_active), "> 0", d_active > 0, "Keller 1996; Mercer 2005"});
   rows.push_back({"2.5 -> 5.0 m/s: contact time change (s)", num(d_contact), "< 0", d_contact < 0, "Keller 1996; Munro 1987"});
 
+  // Mechanism of the overstride factor (issue 3: every factor through its mechanism): the foot
+  // lands further ahead of the body by about the scenario's overstride.
+  Scenario over = base;
+  over.name = "overstride_0.10";
+  over.overstride_m = 0.10;
+  const double d_landing = simulate(over).metrics.both.landing_distance_m.mean - m.both.landing_distance_m.mean;
+  range("overstride +0.10 m: landing distance change (m)", d_landing, 0.05, 0.15,
+        "scenario mechanism; Lieberman 2015 (landing distance)");
+
   // Liu & Nigg (2000) four-mass model on its own parameters (hard shoe, 0.6 m/s).
   const liu_nigg::Result ln = liu_nigg::Simulate(liu_nigg::Parameters{});
   range("Liu & Nigg model: impact peak (N)", ln.impact_peak_N, 1353 * 0.9, 1353 * 1.1, "Liu & Nigg 2000 (1353 N; +-10 %)", 0);

@@ -270,6 +270,7 @@ std::vector<std::pair<std::string, double>> MetricColumns(const RunResult& r, co
       {"braking_peak_bw", m.both.braking_peak_bw.mean},
       {"propulsive_peak_bw", m.both.propulsive_peak_bw.mean},
       {"braking_end_fraction", m.both.braking_end_fraction.mean},
+      {"landing_distance_m", m.both.landing_distance_m.mean},
       {"speed_m_s_measured", m.mean_speed_m_s},
       {"cadence_steps_min_measured", m.cadence_steps_min},
       {"steps_measured", static_cast<double>(m.steps)},

@@ -32,7 +32,7 @@ struct Accumulator {
 };
 
 struct SideAcc {
-  Accumulator impact, active, rate, contact, braking, propulsive, impact_time, braking_end;
+  Accumulator impact, active, rate, contact, braking, propulsive, impact_time, braking_end, landing;
   int with_impact = 0, n = 0;
   SideMetrics Get() const {
     SideMetrics m;
@@ -44,6 +44,7 @@ struct SideAcc {
     m.contact_time_s = contact.Get();
     m.braking_peak_bw = braking.Get();
     m.propulsive_peak_bw = propulsive.Get();
+    m.landing_distance_m = landing.Get();
     m.impact_peak_fraction = n ? static_cast<double>(with_impact) / n : 0.0;
     return m;
   }
@@ -54,6 +55,7 @@ struct Trace {
   std::vector<double> t;
   std::vector<Vec3> residual_force, residual_moment;
   std::vector<double> x_com;  ///< whole-body centre of mass, forward (m)
+  std::array<std::vector<double>, 2> x_ankle;  ///< each ankle, forward (m)
   std::array<std::vector<Vec3>, 2> grf;
   std::array<std::vector<Vec3>, 6> force, moment;
 };
@@ -168,6 +170,7 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
       a->braking.Add(m.braking);
       a->propulsive.Add(m.propulsive);
       if (m.braking_end >= 0) a->braking_end.Add(m.braking_end);
+      a->landing.Add(tr.x_ankle[td.side][i0] - tr.x_com[i0]);
     }
     // Lumbar peaks over the step (touchdown to the next touchdown).
     double cmax = 0;
@@ -274,6 +277,7 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
       double mx = 0;
       for (int b = 0; b < m.nbody(); ++b) mx += m.bodies[b].mass_kg * d.kin[b].p_WB.x();
       tr.x_com.push_back(mx / total_mass_kg);
+      for (int s = 0; s < 2; ++s) tr.x_ankle[s].push_back(d.kin[rm.ankle[s]].p_WB.x());
       tr.residual_force.push_back(gs.residual_force_W);
       tr.residual_moment.push_back(gs.residual_torque_W);
       for (int s = 0; s < 2; ++s) tr.grf[s].push_back(grf[s]);

@@ -68,6 +68,39 @@ TEST(RunningSim, MeasuredSpeedIsTheCentreOfMassSpeed) {
   EXPECT_NEAR(r.metrics.mean_speed_m_s, (x1 - x0) / (t1 - t0), 0.01 * s.speed_m_s);
 }
 
+TEST(RunningSim, LandingDistanceIsTheAnkleAheadOfTheCentreOfMassAtTouchdown) {
+  // Oracle: the stored ankle and body positions at each measured touchdown event (the metric
+  // takes the first loaded sample, at most a few ms earlier: the ankle and the centre of mass
+  // then move apart by ~2 m/s, a few mm).
+  Scenario s;
+  s.strides = 4;
+  s.warmup_strides = 2;
+  const RunningModel rm = BuildRunningModel(Lib(), s);
+  const RunResult r = SimulateRunning(rm);
+  ASSERT_EQ(r.status, "ok") << r.reason;
+  const TimeSeries& ts = r.series;
+  std::vector<GaitEvent> tds;
+  for (const GaitEvent& e : r.events)
+    if (e.touchdown) tds.push_back(e);
+  double sum = 0;
+  int n = 0;
+  for (size_t k = 2 * s.warmup_strides; k + 1 < tds.size(); ++k) {
+    const size_t i = std::min(ts.time_s.size() - 1, static_cast<size_t>(std::lower_bound(ts.time_s.begin(), ts.time_s.end(), tds[k].t_s) - ts.time_s.begin()));
+    double mx = 0, mass = 0;
+    for (int b = 0; b < rm.model->nbody(); ++b) {
+      mx += rm.model->bodies[b].mass_kg * ts.body_position[b][i].x();
+      mass += rm.model->bodies[b].mass_kg;
+    }
+    sum += ts.body_position[rm.ankle[tds[k].side]][i].x() - mx / mass;
+    ++n;
+  }
+  ASSERT_EQ(n, r.metrics.both.landing_distance_m.count);
+  EXPECT_NEAR(r.metrics.both.landing_distance_m.mean, sum / n, 0.01);
+  // Spring-mass running lands the foot ahead of the body, by less than a leg length.
+  EXPECT_GT(r.metrics.both.landing_distance_m.mean, 0.1);
+  EXPECT_LT(r.metrics.both.landing_distance_m.mean, 0.6);
+}
+
 TEST(RunningSim, ImpactTimeAndBrakingEndAreMeasuredOnEveryStep) {
   // Definitions (running_sim.h): the impact time is that of the distinct impact peak, which is
   // searched within 60 ms of touchdown, so it exists exactly for the steps with an impact peak
