@@ -285,6 +285,7 @@ std::vector<std::pair<std::string, double>> MetricColumns(const RunResult& r, co
   c.push_back({"lumbar_damage_index_per_week", m.lumbar_damage_index_per_week});
   c.push_back({"peak_compression_ratio_ultimate", m.peak_compression_ratio_ultimate});
   c.push_back({"residual_force_rms_bw", m.residual_force_rms_bw});
+  c.push_back({"residual_forward_mean_bw", m.residual_forward_mean_bw});
   c.push_back({"residual_force_peak_bw", m.residual_force_peak_bw});
   c.push_back({"residual_moment_rms_bw_m", m.residual_moment_rms_bw_m});
   c.push_back({"residual_moment_peak_bw_m", m.residual_moment_peak_bw_m});

@@ -216,8 +216,9 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
   out.peak_compression_bw_max = comp_max.Get();
   if (out.steps > 0) {
     const size_t a = index_at(t_first), b = std::min(index_at(t_last), tr.t.size());
-    double f2 = 0, m2 = 0;
+    double f2 = 0, m2 = 0, fx = 0;
     for (size_t i = a; i < b; ++i) {
+      fx += tr.residual_force[i].x() / bw;
       const double f = tr.residual_force[i].norm() / bw, m = tr.residual_moment[i].norm() / bw;
       f2 += f * f;
       m2 += m * m;
@@ -226,6 +227,7 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
     }
     if (b > a) {
       out.residual_force_rms_bw = std::sqrt(f2 / (b - a));
+      out.residual_forward_mean_bw = fx / (b - a);
       out.residual_moment_rms_bw_m = std::sqrt(m2 / (b - a));
     }
   }

@@ -45,6 +45,9 @@ struct Metrics {
   /// the ground reaction force, as in OpenSim RRA practice): RMS and peak force (BW) and
   /// moment (BW·m).
   double residual_force_rms_bw = 0, residual_force_peak_bw = 0;
+  /// Mean forward residual force (BW, signed): the propulsion that the residual, not the legs,
+  /// supplies; near 0 when the runner holds the scenario's speed on its own.
+  double residual_forward_mean_bw = 0;
   double residual_moment_rms_bw_m = 0, residual_moment_peak_bw_m = 0;
 };
 

@@ -101,6 +101,42 @@ TEST(RunningSim, LandingDistanceIsTheAnkleAheadOfTheCentreOfMassAtTouchdown) {
   EXPECT_LT(r.metrics.both.landing_distance_m.mean, 0.6);
 }
 
+TEST(RunningSim, ForwardResidualClosesTheMomentumBalance) {
+  // Oracle: linear momentum. Internal forces cancel and gravity is vertical, so over the
+  // measured interval M (v_end - v_start) = integral of (GRF_x + residual_x) dt: the mean
+  // forward residual is M dv/T minus the mean horizontal GRF (from the stored GRF and body
+  // positions at 2 kHz).
+  Scenario s;
+  s.strides = 6;
+  s.warmup_strides = 2;
+  s.output_rate_hz = 2000;
+  const RunningModel rm = BuildRunningModel(Lib(), s);
+  const RunResult r = SimulateRunning(rm);
+  ASSERT_EQ(r.status, "ok") << r.reason;
+  const TimeSeries& ts = r.series;
+  std::vector<double> tds;
+  for (const GaitEvent& e : r.events)
+    if (e.touchdown) tds.push_back(e.t_s);
+  const size_t n = ts.time_s.size();
+  auto index = [&](double t) {
+    return std::min(n - 2, static_cast<size_t>(std::lower_bound(ts.time_s.begin(), ts.time_s.end(), t) - ts.time_s.begin()));
+  };
+  double mass = 0;
+  for (const Body& b : rm.model->bodies) mass += b.mass_kg;
+  auto com_x = [&](size_t i) {
+    double mx = 0;
+    for (int b = 0; b < rm.model->nbody(); ++b) mx += rm.model->bodies[b].mass_kg * ts.body_position[b][i].x();
+    return mx / mass;
+  };
+  auto com_vx = [&](size_t i) { return (com_x(i + 1) - com_x(i - 1)) / (ts.time_s[i + 1] - ts.time_s[i - 1]); };
+  const size_t a = index(tds[2 * s.warmup_strides]), b = index(tds.back());
+  double grf_x = 0;
+  for (size_t i = a; i < b; ++i) grf_x += (ts.grf_W[0][i].x() + ts.grf_W[1][i].x()) * (ts.time_s[i + 1] - ts.time_s[i]);
+  const double T = ts.time_s[b] - ts.time_s[a];
+  const double predicted = (mass * (com_vx(b) - com_vx(a)) / T - grf_x / T) / rm.body_weight_N;
+  EXPECT_NEAR(r.metrics.residual_forward_mean_bw, predicted, 0.01);
+}
+
 TEST(RunningSim, ImpactTimeAndBrakingEndAreMeasuredOnEveryStep) {
   // Definitions (running_sim.h): the impact time is that of the distinct impact peak, which is
   // searched within 60 ms of touchdown, so it exists exactly for the steps with an impact peak
