@@ -39,66 +39,68 @@ TEST(RunningSim, BaselineRunsSteadilyAtTheRequestedCadence) {
   for (int l = 0; l < 6; ++l) EXPECT_TRUE(std::isfinite(m.peak_compression_bw[l].mean));
 }
 
+// A short baseline run that keeps its time series, for oracles computed from stored samples.
+struct SeriesRun {
+  RunningModel rm;
+  RunResult r;
+  std::vector<GaitEvent> touchdowns;
+  double mass_kg = 0;  ///< all bodies, shoes included
+  /// The nearest stored sample at or after t (the last but one if t is past the record's end,
+  /// so that a central difference still fits).
+  size_t Index(double t) const {
+    const auto& ts = r.series.time_s;
+    const size_t i = static_cast<size_t>(std::lower_bound(ts.begin(), ts.end(), t) - ts.begin());
+    return std::min(ts.size() - 2, i);
+  }
+  double ComX(size_t i) const {
+    double mx = 0;
+    for (int b = 0; b < rm.model->nbody(); ++b) mx += rm.model->bodies[b].mass_kg * r.series.body_position[b][i].x();
+    return mx / mass_kg;
+  }
+};
+
+SeriesRun RunWithSeries(int strides, double output_rate_hz = 1000) {
+  Scenario s;
+  s.strides = strides;
+  s.warmup_strides = 2;
+  s.output_rate_hz = output_rate_hz;
+  SeriesRun run{BuildRunningModel(Lib(), s), {}, {}, 0};
+  run.r = SimulateRunning(run.rm);
+  EXPECT_EQ(run.r.status, "ok") << run.r.reason;
+  for (const GaitEvent& e : run.r.events)
+    if (e.touchdown) run.touchdowns.push_back(e);
+  for (const Body& b : run.rm.model->bodies) run.mass_kg += b.mass_kg;
+  return run;
+}
+
 TEST(RunningSim, MeasuredSpeedIsTheCentreOfMassSpeed) {
   // Oracle: the whole-body centre of mass from the stored body positions, between the first
   // measured touchdown and the last touchdown (the metric's interval), over the elapsed time.
-  Scenario s;
-  s.strides = 4;
-  s.warmup_strides = 2;
-  const RunningModel rm = BuildRunningModel(Lib(), s);
-  const RunResult r = SimulateRunning(rm);
-  ASSERT_EQ(r.status, "ok") << r.reason;
-  const TimeSeries& ts = r.series;
-  std::vector<double> tds;
-  for (const GaitEvent& e : r.events)
-    if (e.touchdown) tds.push_back(e.t_s);
-  ASSERT_GT(tds.size(), 5u);
-  auto com_x = [&](double t) {
-    // The nearest stored sample at or after t (the last one if t is past the record's end).
-    const size_t i = std::min(ts.time_s.size() - 1, static_cast<size_t>(std::lower_bound(ts.time_s.begin(), ts.time_s.end(), t) - ts.time_s.begin()));
-    double mx = 0, mass = 0;
-    for (int b = 0; b < rm.model->nbody(); ++b) {
-      mx += rm.model->bodies[b].mass_kg * ts.body_position[b][i].x();
-      mass += rm.model->bodies[b].mass_kg;
-    }
-    return std::make_pair(mx / mass, ts.time_s[i]);
-  };
-  const auto [x0, t0] = com_x(tds[2 * s.warmup_strides]);
-  const auto [x1, t1] = com_x(tds.back());
-  EXPECT_NEAR(r.metrics.mean_speed_m_s, (x1 - x0) / (t1 - t0), 0.01 * s.speed_m_s);
+  const SeriesRun run = RunWithSeries(4);
+  ASSERT_GT(run.touchdowns.size(), 5u);
+  const size_t a = run.Index(run.touchdowns[4].t_s), b = run.Index(run.touchdowns.back().t_s);
+  const double expected = (run.ComX(b) - run.ComX(a)) / (run.r.series.time_s[b] - run.r.series.time_s[a]);
+  EXPECT_NEAR(run.r.metrics.mean_speed_m_s, expected, 0.035);
 }
 
 TEST(RunningSim, LandingDistanceIsTheAnkleAheadOfTheCentreOfMassAtTouchdown) {
   // Oracle: the stored ankle and body positions at each measured touchdown event (the metric
   // takes the first loaded sample, at most a few ms earlier: the ankle and the centre of mass
   // then move apart by ~2 m/s, a few mm).
-  Scenario s;
-  s.strides = 4;
-  s.warmup_strides = 2;
-  const RunningModel rm = BuildRunningModel(Lib(), s);
-  const RunResult r = SimulateRunning(rm);
-  ASSERT_EQ(r.status, "ok") << r.reason;
-  const TimeSeries& ts = r.series;
-  std::vector<GaitEvent> tds;
-  for (const GaitEvent& e : r.events)
-    if (e.touchdown) tds.push_back(e);
+  const SeriesRun run = RunWithSeries(4);
   double sum = 0;
   int n = 0;
-  for (size_t k = 2 * s.warmup_strides; k + 1 < tds.size(); ++k) {
-    const size_t i = std::min(ts.time_s.size() - 1, static_cast<size_t>(std::lower_bound(ts.time_s.begin(), ts.time_s.end(), tds[k].t_s) - ts.time_s.begin()));
-    double mx = 0, mass = 0;
-    for (int b = 0; b < rm.model->nbody(); ++b) {
-      mx += rm.model->bodies[b].mass_kg * ts.body_position[b][i].x();
-      mass += rm.model->bodies[b].mass_kg;
-    }
-    sum += ts.body_position[rm.ankle[tds[k].side]][i].x() - mx / mass;
+  for (size_t k = 4; k + 1 < run.touchdowns.size(); ++k) {
+    const size_t i = run.Index(run.touchdowns[k].t_s);
+    sum += run.r.series.body_position[run.rm.ankle[run.touchdowns[k].side]][i].x() - run.ComX(i);
     ++n;
   }
-  ASSERT_EQ(n, r.metrics.both.landing_distance_m.count);
-  EXPECT_NEAR(r.metrics.both.landing_distance_m.mean, sum / n, 0.01);
+  const Stat& landing = run.r.metrics.both.landing_distance_m;
+  ASSERT_EQ(n, landing.count);
+  EXPECT_NEAR(landing.mean, sum / n, 0.01);
   // Spring-mass running lands the foot ahead of the body, by less than a leg length.
-  EXPECT_GT(r.metrics.both.landing_distance_m.mean, 0.1);
-  EXPECT_LT(r.metrics.both.landing_distance_m.mean, 0.6);
+  EXPECT_GT(landing.mean, 0.1);
+  EXPECT_LT(landing.mean, 0.6);
 }
 
 TEST(RunningSim, ForwardResidualClosesTheMomentumBalance) {
@@ -106,35 +108,15 @@ TEST(RunningSim, ForwardResidualClosesTheMomentumBalance) {
   // measured interval M (v_end - v_start) = integral of (GRF_x + residual_x) dt: the mean
   // forward residual is M dv/T minus the mean horizontal GRF (from the stored GRF and body
   // positions at 2 kHz).
-  Scenario s;
-  s.strides = 6;
-  s.warmup_strides = 2;
-  s.output_rate_hz = 2000;
-  const RunningModel rm = BuildRunningModel(Lib(), s);
-  const RunResult r = SimulateRunning(rm);
-  ASSERT_EQ(r.status, "ok") << r.reason;
-  const TimeSeries& ts = r.series;
-  std::vector<double> tds;
-  for (const GaitEvent& e : r.events)
-    if (e.touchdown) tds.push_back(e.t_s);
-  const size_t n = ts.time_s.size();
-  auto index = [&](double t) {
-    return std::min(n - 2, static_cast<size_t>(std::lower_bound(ts.time_s.begin(), ts.time_s.end(), t) - ts.time_s.begin()));
-  };
-  double mass = 0;
-  for (const Body& b : rm.model->bodies) mass += b.mass_kg;
-  auto com_x = [&](size_t i) {
-    double mx = 0;
-    for (int b = 0; b < rm.model->nbody(); ++b) mx += rm.model->bodies[b].mass_kg * ts.body_position[b][i].x();
-    return mx / mass;
-  };
-  auto com_vx = [&](size_t i) { return (com_x(i + 1) - com_x(i - 1)) / (ts.time_s[i + 1] - ts.time_s[i - 1]); };
-  const size_t a = index(tds[2 * s.warmup_strides]), b = index(tds.back());
+  const SeriesRun run = RunWithSeries(6, 2000);
+  const TimeSeries& ts = run.r.series;
+  auto com_vx = [&](size_t i) { return (run.ComX(i + 1) - run.ComX(i - 1)) / (ts.time_s[i + 1] - ts.time_s[i - 1]); };
+  const size_t a = run.Index(run.touchdowns[4].t_s), b = run.Index(run.touchdowns.back().t_s);
   double grf_x = 0;
   for (size_t i = a; i < b; ++i) grf_x += (ts.grf_W[0][i].x() + ts.grf_W[1][i].x()) * (ts.time_s[i + 1] - ts.time_s[i]);
   const double T = ts.time_s[b] - ts.time_s[a];
-  const double predicted = (mass * (com_vx(b) - com_vx(a)) / T - grf_x / T) / rm.body_weight_N;
-  EXPECT_NEAR(r.metrics.residual_forward_mean_bw, predicted, 0.01);
+  const double predicted = (run.mass_kg * (com_vx(b) - com_vx(a)) - grf_x) / T / run.rm.body_weight_N;
+  EXPECT_NEAR(run.r.metrics.residual_forward_mean_bw, predicted, 0.01);
 }
 
 TEST(RunningSim, ImpactTimeAndBrakingEndAreMeasuredOnEveryStep) {
