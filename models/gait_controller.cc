@@ -93,6 +93,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
   }
   p_com /= mass;
   v_com /= mass;
+  gs.p_com_W = p_com;
 
   // ---- phase detection and step regulators -------------------------------------------------
   for (int s = 0; s < 2; ++s) {

@@ -47,6 +47,7 @@ struct GaitState {
   std::vector<GaitEvent> events;
   Vec3 residual_torque_W = Vec3::Zero();  ///< pelvis residual torque applied this period (N·m)
   Vec3 residual_force_W = Vec3::Zero();   ///< pelvis residual force (N)
+  Vec3 p_com_W = Vec3::Zero();            ///< whole-body centre of mass at the last update (m)
   double z_com_filtered_m = 0, vz_com_filtered_m_s = 0;  ///< step-averaged COM height and rate
 };
 

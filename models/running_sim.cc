@@ -261,8 +261,8 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
   Trace tr;
   const size_t nticks = static_cast<size_t>(t_max / dt) + 2;
   tr.t.reserve(nticks);
-  double total_mass_kg = 0;
-  for (const Body& b : m.bodies) total_mass_kg += b.mass_kg;
+  tr.x_com.reserve(nticks);
+  for (auto& x : tr.x_ankle) x.reserve(nticks);
   TimeSeries& ts = res.series;
   ts.muscle_tension.assign(rm.muscles.size(), {});
   ts.body_position.assign(m.nbody(), {});
@@ -276,9 +276,7 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
       for (int s = 0; s < 2; ++s)
         for (int c : rm.foot_contacts[s]) grf[s] += d.contacts[c].f_W;
       tr.t.push_back(d.t_s);
-      double mx = 0;
-      for (int b = 0; b < m.nbody(); ++b) mx += m.bodies[b].mass_kg * d.kin[b].p_WB.x();
-      tr.x_com.push_back(mx / total_mass_kg);
+      tr.x_com.push_back(gs.p_com_W.x());
       for (int s = 0; s < 2; ++s) tr.x_ankle[s].push_back(d.kin[rm.ankle[s]].p_WB.x());
       tr.residual_force.push_back(gs.residual_force_W);
       tr.residual_moment.push_back(gs.residual_torque_W);
