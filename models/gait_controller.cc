@@ -276,8 +276,13 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double ext_start = planned_td - g.extension_lead_s;
       const double ext = next_to_land ? Smooth((t - ext_start) / g.extension_time_s) : 0.0;
       const double L0 = rm.leg_rest_length_m;
-      const double horiz = std::min(std::hypot(rel.x(), rel.y()), 0.95 * L0);
-      const double z_extended = p_WH.z() - std::sqrt(L0 * L0 - horiz * horiz);
+      // Overstride: the leg reaches the extra distance ahead at the height at which the
+      // neutral leg would land (knee extended: a longer leg at touchdown), so the foot lands
+      // at the same time, further ahead; in stance the leg settles to its stance length.
+      const double horiz = std::min(std::hypot(rel.x() - sc.overstride_m, rel.y()), 0.95 * L0);
+      const double drop = std::sqrt(L0 * L0 - horiz * horiz);
+      const double z_extended = p_WH.z() - drop;
+      const double L_reach = std::hypot(drop, std::hypot(std::max(rel.x(), 0.0), rel.y()));
       const double z_lifted = ground_z + ankle_h + lift;
       // The foot never aims below the ground, and it comes down no faster than the landing
       // speed (Liu & Nigg 2000: ~0.6 m/s): the leg flexes a little if the body falls faster.
@@ -286,8 +291,9 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double vz_des = ext >= 1.0 ? std::max(v_WH.z(), -g.touchdown_sink_speed_m_s) : 0.0;
       const Vec3 p_des(p_WH.x() + rel.x(), p_WH.y() + rel.y(), z_des);
       const Vec3 v_des(v_WH.x() + rel_vx, v_WH.y() + (goal.y() - start.y()) * sv, vz_des);
-      // Axial: the spring's rest length is the planned leg length (never beyond its stance length).
-      const double L_des = std::min((p_des - p_WH).norm(), rm.leg_rest_length_m + 0.02);
+      // Axial: the spring's rest length is the planned leg length (never beyond its stance
+      // length, or the overstriding leg's reach).
+      const double L_des = std::min((p_des - p_WH).norm(), std::max(L0, L_reach) + 0.02);
       d.line_rest_length_m[line] = L_des;
       Vec3 dp = p_des - F.p_WB;
       Vec3 dv = v_des - F.v_WB_W;
