@@ -357,8 +357,10 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   // A faster start on a long contact-time guess lands the first foot so far ahead that the
   // runner falls (5 m/s did).
   gs.contact_time_s = FirstGuessContactTime(rm);
-  // Hips at the apex of a short flight; the right foot half a contact length ahead.
-  const double ahead = sc.speed_m_s * gs.contact_time_s / 2 + sc.overstride_m;
+  // Hips at the apex of a short flight; the right foot half a contact length ahead. The first
+  // landing is neutral: the overstride's reach comes with the first swing (starting on a leg
+  // inclined for 0.12 m or more of overstride, the runner fell in the first stance).
+  const double ahead = sc.speed_m_s * gs.contact_time_s / 2;
   const double L = rm.leg_rest_length_m;
   const double drop = std::sqrt(std::max(0.0, L * L - ahead * ahead));
   const double ankle_h = rm.hip_height_m - rm.leg_rest_length_m;  // ankle above the sole
