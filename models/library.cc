@@ -116,6 +116,8 @@ RunnerParams ReadRunner(const std::string& file) {
   const YAML::Node lg = Require(root, "legs", file, "runner");
   r.leg_dimensionless_stiffness = GetDouble(lg, "dimensionless_stiffness", file, "legs");
   r.leg_damping_ratio = GetDouble(lg, "damping_ratio", file, "legs");
+  r.leg_stiffness_cadence_exponent = GetDouble(lg, "stiffness_cadence_exponent", file, "legs");
+  r.leg_stiffness_reference_cadence_steps_min = GetDouble(lg, "stiffness_reference_cadence_steps_min", file, "legs");
   r.step_width_m = GetDouble(lg, "step_width_m", file, "legs");
 
   const YAML::Node c = Require(root, "control", file, "runner");

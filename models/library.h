@@ -62,6 +62,8 @@ struct RunnerParams {
       psoas_lateral_m, muscle_stiffness_N_m, muscle_damping_Ns_m;
   // legs
   double leg_dimensionless_stiffness, leg_damping_ratio, step_width_m;
+  double leg_stiffness_cadence_exponent;             ///< leg stiffness ~ (cadence / reference)^exponent (1)
+  double leg_stiffness_reference_cadence_steps_min;  ///< cadence at which dimensionless_stiffness holds (steps/min)
   // control
   std::map<std::string, double> control;  ///< control.* gains by name (SI; *_deg keys in rad)
   std::map<std::string, double> strike_pitch_rad;  ///< by foot-strike name

@@ -272,7 +272,10 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   const double wear = sc.wear_km >= 0 ? sc.wear_km : shoe.wear_km;
   rm.shoe_heel_secant_N_m = WornShoeStiffness(lib, shoe, wear);
   rm.surface_stiffness_N_m = surface.stiffness_N_m;
-  const double k_leg_nominal = r.leg_dimensionless_stiffness * rm.body_weight_N / rm.hip_height_m;
+  // Runners stiffen the leg as they raise the step rate (Farley & Gonzalez 1996).
+  const double k_leg_nominal = r.leg_dimensionless_stiffness * rm.body_weight_N / rm.hip_height_m *
+                               std::pow(sc.cadence_steps_min / r.leg_stiffness_reference_cadence_steps_min,
+                                        r.leg_stiffness_cadence_exponent);
   double k_total_ref = k_leg_nominal;
   if (lib.shoes.count("neutral") && lib.surfaces.count("asphalt"))
     k_total_ref = Series({k_leg_nominal, lib.shoes.at("neutral").secant_stiffness_N_m, lib.surfaces.at("asphalt").stiffness_N_m});

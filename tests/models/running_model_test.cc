@@ -1,7 +1,8 @@
 // Oracles: the model's construction rules, derived by hand from the data sheet
 // (../shared/docs/biomech-data.md): mass balance, Legaye's PI = PT + SS with lordosis
 // compensation, Ferris 1999 constant series stiffness, Cook 1985-based shoe wear, road
-// camber geometry, seeded terrain, an undeflected spine in the built posture, and
+// camber geometry, seeded terrain, an undeflected spine in the built posture, Farley & Gonzalez
+// 1996 leg stiffness against step rate, and
 // muscle moment arms from runner.yaml.
 #include "models/running_model.h"
 
@@ -96,6 +97,21 @@ TEST(RunningModel, LegStiffnessKeepsTheSeriesStiffnessConstant) {
   // baseline (neutral shoe on asphalt) is the adaptation's reference, so it keeps that value.
   const RunningModel rm = Build(hard);
   EXPECT_NEAR(rm.leg_stiffness_N_m, 15.0 * 70 * 9.81 / 0.93, 1e-6);
+}
+
+TEST(RunningModel, LegStiffnessRisesWithTheStepRate) {
+  // Farley & Gonzalez 1996: 7.0 -> 16.3 kN/m from -26 % to +36 % of the preferred stride
+  // frequency. The model's power law k ~ f^1.39 passes through both ends (hand-derived:
+  // 0.74^1.39 / 1.36^1.39 = 0.430 against 7.0 / 16.3 = 0.429), and on the reference shoe and
+  // surface the leg takes the whole change (Ferris: the series stiffness then equals it).
+  Scenario slow, ref, quick;
+  slow.cadence_steps_min = 0.74 * 170;
+  quick.cadence_steps_min = 1.36 * 170;
+  const double k_ref = Build(ref).leg_stiffness_N_m;
+  EXPECT_NEAR(Build(slow).leg_stiffness_N_m / Build(quick).leg_stiffness_N_m, 7.0 / 16.3, 0.005);
+  Scenario plus10;
+  plus10.cadence_steps_min = 187;
+  EXPECT_NEAR(Build(plus10).leg_stiffness_N_m / k_ref, std::pow(1.1, 1.39), 1e-9);
 }
 
 TEST(RunningModel, WornShoesAreStifferByTheDocumentedFactor) {
