@@ -246,6 +246,26 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
 
 }  // namespace
 
+int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period_s, size_t first) {
+  std::vector<const GaitEvent*> tds;
+  for (const auto& e : events)
+    if (e.touchdown) tds.push_back(&e);
+  int n = 0;
+  for (size_t k = first; k + 1 < tds.size(); ++k) {
+    const GaitEvent& td = *tds[k];
+    double t_off = -1;
+    for (const auto& e : events)
+      if (!e.touchdown && e.side == td.side && e.t_s > td.t_s) {
+        t_off = e.t_s;
+        break;
+      }
+    const bool same_foot = k > 0 && tds[k - 1]->side == td.side;
+    const bool stumble = t_off >= 0 && t_off - td.t_s > 1.5 * step_period_s;
+    if (same_foot || stumble) ++n;
+  }
+  return n;
+}
+
 RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) {
   const Model& m = *rm.model;
   const Scenario& sc = rm.scenario;
@@ -331,6 +351,7 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
   res.simulated_s = d.t_s;
   res.steps = d.steps;
   ComputeMetrics(rm, tr, res.events, res.metrics);
+  res.metrics.irregular_steps = CountIrregularSteps(res.events, rm.step_period_s, static_cast<size_t>(2 * rm.scenario.warmup_strides));
   if (res.status == "ok" && res.metrics.steps == 0) {
     res.status = "failed";
     res.reason = "no steady-state step could be measured";

@@ -41,6 +41,9 @@ struct Metrics {
   double peak_compression_ratio_ultimate = 0;  ///< mean peak L5/S1 compression / 5 kN reference strength
   double mean_speed_m_s = 0;     ///< of the whole-body centre of mass over the measured steps (m/s)
   double cadence_steps_min = 0;  ///< measured over the same steps
+  /// Measured steps that break the alternating running gait (see CountIrregularSteps): their
+  /// metrics come from a stumble, not from steady running.
+  int irregular_steps = 0;
   /// Pelvis residual actuators over the measured steps (to check they stay small against
   /// the ground reaction force, as in OpenSim RRA practice): RMS and peak force (BW) and
   /// moment (BW·m).
@@ -90,6 +93,11 @@ struct SimulationOptions {
   double control_period_s = 5e-4;  ///< controller and metric sampling period
   bool keep_series = true;         ///< false: metrics only (less memory)
 };
+
+/// Steps that break the alternating running gait, over the touchdowns from index `first` that
+/// have a next touchdown (the measured steps): a touchdown on the same foot as the touchdown
+/// before it, or a stance longer than 1.5 step periods (the runner stumbled).
+int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period_s, size_t first);
 
 /// Runs the scenario. Never throws for run-time failures: they are reported in status/reason.
 RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt = {});

@@ -37,6 +37,19 @@ TEST(RunningSim, BaselineRunsSteadilyAtTheRequestedCadence) {
   EXPECT_GE(m.both.impact_peak_bw.mean, 1.5);
   EXPECT_LE(m.both.impact_peak_bw.mean, 2.2);
   for (int l = 0; l < 6; ++l) EXPECT_TRUE(std::isfinite(m.peak_compression_bw[l].mean));
+  EXPECT_EQ(m.irregular_steps, 0);  // steady running: every step alternates, no stumble
+}
+
+TEST(RunningSim, IrregularStepsAreCountedFromTheEvents) {
+  // Hand-made events at a 0.35 s step period (the threshold for a stumble is 0.525 s): left,
+  // right, right again (same foot), left with a 0.75 s stance (stumble), right, left.
+  const std::vector<GaitEvent> ev = {
+      {0, true, 0.00}, {0, false, 0.20}, {1, true, 0.35}, {1, false, 0.55}, {1, true, 0.70},
+      {1, false, 0.90}, {0, true, 1.05}, {0, false, 1.80}, {1, true, 1.90}, {1, false, 2.10},
+      {0, true, 2.25}};
+  EXPECT_EQ(CountIrregularSteps(ev, 0.35, 0), 2);
+  EXPECT_EQ(CountIrregularSteps(ev, 0.35, 3), 1);  // from the fourth touchdown on: the stumble
+  EXPECT_EQ(CountIrregularSteps(ev, 0.60, 0), 1);  // 0.75 s < 0.9 s: only the same-foot step
 }
 
 // A short baseline run that keeps its time series, for oracles computed from stored samples.
