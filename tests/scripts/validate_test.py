@@ -2,7 +2,7 @@
 """`strideload validate` through the real command line.
 
 Oracle: issue 3's list of validation cases (baseline speed and ranges, forefoot strike, speed
-2.5 -> 5.0 m/s, the Liu & Nigg sub-model, left/right symmetry) plus the overstride
+2.5 -> 5.0 m/s, the Liu & Nigg sub-model, left/right symmetry at 3.5 and 5.0 m/s) plus the overstride
 mechanism (the foot lands further ahead) and the command's contract:
 every case has a row with the model's value, the published range and a source; a row outside
 its range is starred; the summary counts the starred rows; the exit status is 0 only when no
@@ -23,6 +23,7 @@ expected = [
     "left/right difference, largest (%)", "forefoot: steps with an impact peak (%)",
     "forefoot / rearfoot loading rate", "2.5 -> 5.0 m/s: impact peak change (BW)",
     "2.5 -> 5.0 m/s: active peak change (BW)", "2.5 -> 5.0 m/s: contact time change (s)",
+    "5.0 m/s: left/right difference, largest (%)",
     "overstride +0.10 m: landing distance change (m)",
     "Liu & Nigg model: impact peak (N)", "Liu & Nigg model: impact peak time (ms)",
 ]
