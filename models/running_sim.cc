@@ -126,12 +126,25 @@ StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, dou
   return m;
 }
 
-void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<GaitEvent>& ev, Metrics& out) {
-  const double bw = rm.body_weight_N;
-  const Scenario& sc = rm.scenario;
+// The touchdowns in order, and the toe-off that ends a touchdown's stance (-1 if the record
+// ends before it).
+std::vector<const GaitEvent*> Touchdowns(const std::vector<GaitEvent>& ev) {
   std::vector<const GaitEvent*> tds;
   for (const auto& e : ev)
     if (e.touchdown) tds.push_back(&e);
+  return tds;
+}
+
+double ToeoffAfter(const std::vector<GaitEvent>& ev, const GaitEvent& td) {
+  for (const auto& e : ev)
+    if (!e.touchdown && e.side == td.side && e.t_s > td.t_s) return e.t_s;
+  return -1;
+}
+
+void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<GaitEvent>& ev, Metrics& out) {
+  const double bw = rm.body_weight_N;
+  const Scenario& sc = rm.scenario;
+  const std::vector<const GaitEvent*> tds = Touchdowns(ev);
   const size_t first = static_cast<size_t>(2 * sc.warmup_strides);
   SideAcc side_acc[2], both;
   std::array<Accumulator, 6> comp, ap, lat, mflex, mlat, mtor;
@@ -143,12 +156,7 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
   for (size_t k = first; k + 1 < tds.size(); ++k) {
     const GaitEvent& td = *tds[k];
     const double t_next = tds[k + 1]->t_s;
-    double t_off = -1;
-    for (const auto& e : ev)
-      if (!e.touchdown && e.side == td.side && e.t_s > td.t_s) {
-        t_off = e.t_s;
-        break;
-      }
+    const double t_off = ToeoffAfter(ev, td);
     if (t_off < 0) break;
     // The stance as the force plate sees it: from the first to the last sample with load.
     size_t i0 = index_at(td.t_s), i1 = std::min(index_at(t_off), tr.t.size() - 1);
@@ -247,18 +255,11 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
 }  // namespace
 
 int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period_s, size_t first) {
-  std::vector<const GaitEvent*> tds;
-  for (const auto& e : events)
-    if (e.touchdown) tds.push_back(&e);
+  const std::vector<const GaitEvent*> tds = Touchdowns(events);
   int n = 0;
   for (size_t k = first; k + 1 < tds.size(); ++k) {
     const GaitEvent& td = *tds[k];
-    double t_off = -1;
-    for (const auto& e : events)
-      if (!e.touchdown && e.side == td.side && e.t_s > td.t_s) {
-        t_off = e.t_s;
-        break;
-      }
+    const double t_off = ToeoffAfter(events, td);
     const bool same_foot = k > 0 && tds[k - 1]->side == td.side;
     const bool stumble = t_off >= 0 && t_off - td.t_s > 1.5 * step_period_s;
     if (same_foot || stumble) ++n;
