@@ -225,12 +225,14 @@ SkeletonFrame BuildSkeletonFrame(const ScenarioMotion& m, size_t i) {
   grf->SetName("grf_N");
   grf->SetNumberOfComponents(3);
   grf_bw->SetName("grf_bw");
+  // One cell per foot (left, right) in every frame, so that a time series has the same
+  // structure throughout (an empty block is dropped by VTK's multiblock writer, and ParaView
+  // then sees frames with four blocks); an unloaded foot's arrow has zero length.
   for (int sd = 0; sd < 2; ++sd) {
     const Vec3& F = m.series.grf_W[sd].at(i);
-    if (F.norm() < 0.02 * bw) continue;
     Vec3 c = Vec3::Zero();
     for (const Vec3& q : m.foot_points_B[sd]) c += Point(m, m.foot[sd], i, q) / 4.0;
-    segs.emplace_back(c, c + F / bw * kGrfMetresPerBw);
+    segs.emplace_back(c, F.norm() < 0.02 * bw ? c : Vec3(c + F / bw * kGrfMetresPerBw));
     const float v[3] = {static_cast<float>(F.x()), static_cast<float>(F.y()), static_cast<float>(F.z())};
     grf->InsertNextTuple3(v[0], v[1], v[2]);
     grf_bw->InsertNextValue(static_cast<float>(F.norm() / bw));

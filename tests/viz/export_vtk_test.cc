@@ -83,6 +83,7 @@ TEST(ExportVtk, OneStrideAtTheRequestedRateReadsBackWithVtk) {
     EXPECT_NE(muscles->GetCellData()->GetArray("tension_N"), nullptr);
     EXPECT_EQ(muscles->GetNumberOfCells(), static_cast<vtkIdType>(m.muscles.size()));
     EXPECT_NE(grf->GetCellData()->GetArray("grf_N"), nullptr);
+    EXPECT_EQ(grf->GetNumberOfCells(), 2);  // left and right, loaded or not
     // The L5/S1 disc's compression is the stored value at this step's time.
     size_t i = 0;
     while (i + 1 < m.series.time_s.size() && m.series.time_s[i] < steps[n].t - 1e-9) ++i;
