@@ -269,6 +269,8 @@ std::vector<std::pair<std::string, double>> MetricColumns(const RunResult& r, co
       {"contact_time_s", m.both.contact_time_s.mean},
       {"braking_peak_bw", m.both.braking_peak_bw.mean},
       {"propulsive_peak_bw", m.both.propulsive_peak_bw.mean},
+      {"braking_impulse_bw_s", m.both.braking_impulse_bw_s.mean},
+      {"propulsive_impulse_bw_s", m.both.propulsive_impulse_bw_s.mean},
       {"braking_end_fraction", m.both.braking_end_fraction.mean},
       {"landing_distance_m", m.both.landing_distance_m.mean},
       {"speed_m_s_measured", m.mean_speed_m_s},

@@ -116,7 +116,10 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       }
       gs.last_touchdown_s = t;
       gs.x_last_touchdown_m = p_com.x();
-      gs.z_last_touchdown_m = p_com.z();
+      // The thrust's energy balance counts from a running average of the touchdown heights, so
+      // that a low landing is not taken as the new level to bounce from (it would persist).
+      gs.z_last_touchdown_m = gs.steps == 0 ? p_com.z()
+                                            : gs.z_last_touchdown_m + g.touchdown_height_smoothing * (p_com.z() - gs.z_last_touchdown_m);
       ++gs.steps;
     } else if (leg.stance) {
       // Toe-off: unloaded for 8 ms with the hip ahead of the ankle (a foot that slaps down
@@ -133,7 +136,9 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       leg.t_toeoff_s = leg.unloaded_since_s;
       leg.unloaded_since_s = -1;
       leg.p_toeoff_rel_W = d.kin[rm.ankle[s]].p_WB - (P.p_WB + P.R_WB * rm.p_PHip_P[s]);
-      gs.contact_time_s = leg.t_toeoff_s - leg.t_touchdown_s;
+      // A running average: planning with each step's own contact time let one long contact
+      // place the next foot further ahead (a left/right alternation).
+      gs.contact_time_s += g.contact_time_smoothing * (leg.t_toeoff_s - leg.t_touchdown_s - gs.contact_time_s);
       gs.events.push_back({s, false, leg.t_toeoff_s});
     }
   }
@@ -284,8 +289,10 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double z_extended = p_WH.z() - drop;
       const double L_reach = std::hypot(drop, std::hypot(std::max(rel.x(), 0.0), rel.y()));
       const double z_lifted = ground_z + ankle_h + lift;
-      // The foot never aims below the ground, and it comes down no faster than the landing
-      // speed (Liu & Nigg 2000: ~0.6 m/s): the leg flexes a little if the body falls faster.
+      // The foot never aims below the ground; its planned sink rate at full extension is
+      // capped at the landing speed (Liu & Nigg 2000: ~0.6 m/s; a velocity target of the
+      // transverse servo and of the knee damper, while the leg's rest length below is what
+      // brings the foot down).
       const double z_floor = ground_z + ankle_h - 0.005;
       const double z_des = std::max(z_floor, ext * z_extended + (1.0 - ext) * std::max(z_lifted, z_extended));
       const double vz_des = ext >= 1.0 ? std::max(v_WH.z(), -g.touchdown_sink_speed_m_s) : 0.0;
@@ -293,7 +300,33 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const Vec3 v_des(v_WH.x() + rel_vx, v_WH.y() + (goal.y() - start.y()) * sv, vz_des);
       // Axial: the spring's rest length is the planned leg length (never beyond its stance
       // length, or the overstriding leg's reach).
-      const double L_des = std::min((p_des - p_WH).norm(), std::max(L0, L_reach) + 0.02);
+      // The leg that is next to land reaches its landing length whatever the ground's height:
+      // a foot that meets the ground early presses on it and the stance begins on an extended
+      // leg. (Before session 7 the foot hovered at ground level while the leg shortened with
+      // the falling hip until its force crossed the touchdown threshold; how long it hovered
+      // depended on the swing timing and fed back into the next step: the left/right limp.)
+      // In the last landing_flex_height_m above the ground the knee flexes, the leg's rest
+      // length shortening landing_flex_ratio m per m of foot descent: a state-based landing,
+      // not a clocked one.
+      const double L_land = std::max(L0, L_reach);
+      double L_des = std::min((p_des - p_WH).norm(), L_land + 0.02);
+      double Ldot_flex = 0;
+      bool flexing = false;
+      if (next_to_land) {
+        L_des = std::max(L_des, ext * L_land);
+        // Height of the foot's lowest contact point (heel or forefoot) above the ground.
+        double h = 1e9;
+        for (int c : rm.foot_contacts[s]) {
+          const ContactPoint& cp = rm.model->contacts[c];
+          const Vec3 p_WC = d.kin[cp.body].p_WB + d.kin[cp.body].R_WB * cp.p_BC_B;
+          h = std::min(h, -rm.model->terrains[cp.terrain]->Query(p_WC).penetration_m);
+        }
+        if (ext >= 1.0 && h < g.landing_flex_height_m) {
+          L_des = std::min(L_des, L_land - g.landing_flex_ratio * (g.landing_flex_height_m - std::max(h, 0.0)));
+          Ldot_flex = g.landing_flex_ratio * std::min(0.0, F.v_WB_W.z());
+          flexing = true;
+        }
+      }
       d.line_rest_length_m[line] = L_des;
       Vec3 dp = p_des - F.p_WB;
       Vec3 dv = v_des - F.v_WB_W;
@@ -305,7 +338,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       Vec3 F_foot = m_foot * a_ff + g.swing_stiffness_N_m * dp + g.swing_damping_Ns_m * dv;
       // Knee: damp the leg-length motion relative to the planned rate.
       const double c_axial = 2.0 * g.knee_damping_ratio * std::sqrt(rm.leg_stiffness_N_m * m_foot);
-      const double Ldot_des = (v_des - v_WH).dot(e);
+      const double Ldot_des = flexing ? Ldot_flex : (v_des - v_WH).dot(e);
       F_foot -= c_axial * (d.lines[line].velocity_m_s - Ldot_des) * e;
       const Vec3 grav = m_foot * rm.model->gravity_W;
       F_foot -= grav - grav.dot(e) * e;  // carry the foot's weight across the leg

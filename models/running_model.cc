@@ -371,6 +371,10 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.extension_lead_s = r.Control("extension_lead_s");
   g.extension_time_s = r.Control("extension_time_s");
   g.knee_damping_ratio = r.Control("knee_damping_ratio");
+  g.landing_flex_height_m = r.Control("landing_flex_height_m") * sl;
+  g.landing_flex_ratio = r.Control("landing_flex_ratio");
+  g.contact_time_smoothing = r.Control("contact_time_smoothing");
+  g.touchdown_height_smoothing = r.Control("touchdown_height_smoothing");
   g.settle_fraction = r.Control("settle_fraction");
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));

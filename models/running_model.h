@@ -40,6 +40,10 @@ struct ControlGains {
   double swing_clearance_m;         ///< ankle lift in mid-swing (knee flexion)
   double extension_lead_s, extension_time_s;
   double knee_damping_ratio;        ///< damping of the swinging lower mass on the leg spring
+  double landing_flex_height_m;     ///< pre-landing knee flexion starts this high above the ground (m)
+  double landing_flex_ratio;        ///< leg shortening per metre of foot descent in that zone (m/m)
+  double contact_time_smoothing;    ///< weight of the newest contact in the planning contact time
+  double touchdown_height_smoothing;  ///< weight of the newest touchdown in the thrust's reference height
   double settle_fraction;           ///< share of the contact time over which the leg re-extends after landing  ///< leg extension before the planned touchdown
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;

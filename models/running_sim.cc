@@ -33,6 +33,7 @@ struct Accumulator {
 
 struct SideAcc {
   Accumulator impact, active, rate, contact, braking, propulsive, impact_time, braking_end, landing;
+  Accumulator braking_impulse, propulsive_impulse;
   int with_impact = 0, n = 0;
   SideMetrics Get() const {
     SideMetrics m;
@@ -44,6 +45,8 @@ struct SideAcc {
     m.contact_time_s = contact.Get();
     m.braking_peak_bw = braking.Get();
     m.propulsive_peak_bw = propulsive.Get();
+    m.braking_impulse_bw_s = braking_impulse.Get();
+    m.propulsive_impulse_bw_s = propulsive_impulse.Get();
     m.landing_distance_m = landing.Get();
     m.impact_peak_fraction = n ? static_cast<double>(with_impact) / n : 0.0;
     return m;
@@ -67,6 +70,7 @@ struct StanceMetrics {
   double impact = 0, active = 0, rate = 0, contact = 0, braking = 0, propulsive = 0;
   double impact_time = 0;   ///< s after the stance's first loaded sample
   double braking_end = -1;  ///< share of stance where Fx first turns positive after the braking peak (-1: never)
+  double braking_impulse = 0, propulsive_impulse = 0;  ///< BW·s, both >= 0
 };
 
 StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, double bw) {
@@ -77,6 +81,14 @@ StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, dou
     if (tr.grf[side][i].z() > tr.grf[side][ia].z()) ia = i;
     if (tr.grf[side][i].x() < tr.grf[side][ib].x()) ib = i;
     m.propulsive = std::max(m.propulsive, tr.grf[side][i].x() / bw);
+  }
+  for (size_t i = i0; i < i1; ++i) {  // trapezoids; a sign change splits its interval
+    const double a = tr.grf[side][i].x() / bw, b = tr.grf[side][i + 1].x() / bw, h = tr.t[i + 1] - tr.t[i];
+    const double cut = (a < 0) != (b < 0) ? h * a / (a - b) : 0.0;  // time of the zero crossing
+    const double neg = a < 0 && b < 0 ? 0.5 * (a + b) * h : a < 0 ? 0.5 * a * cut : b < 0 ? 0.5 * b * (h - cut) : 0.0;
+    const double pos = a > 0 && b > 0 ? 0.5 * (a + b) * h : a > 0 ? 0.5 * a * cut : b > 0 ? 0.5 * b * (h - cut) : 0.0;
+    m.braking_impulse -= neg;
+    m.propulsive_impulse += pos;
   }
   m.active = tr.grf[side][ia].z() / bw;
   m.braking = std::max(0.0, -tr.grf[side][ib].x() / bw);
@@ -177,6 +189,8 @@ void ComputeMetrics(const RunningModel& rm, const Trace& tr, const std::vector<G
       a->contact.Add(m.contact);
       a->braking.Add(m.braking);
       a->propulsive.Add(m.propulsive);
+      a->braking_impulse.Add(m.braking_impulse);
+      a->propulsive_impulse.Add(m.propulsive_impulse);
       if (m.braking_end >= 0) a->braking_end.Add(m.braking_end);
       a->landing.Add(tr.x_ankle[td.side][i0] - tr.x_com[i0]);
     }

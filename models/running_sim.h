@@ -22,6 +22,9 @@ struct SideMetrics {
   Stat impact_peak_bw, active_peak_bw, loading_rate_bw_s, contact_time_s, braking_peak_bw, propulsive_peak_bw;
   Stat impact_time_s;              ///< time of the impact peak after touchdown (steps that have one)
   Stat braking_end_fraction;       ///< share of stance at which the AP force turns from braking to propulsion
+  /// Time integrals of the backward (braking) and forward (propulsive) GRF over the stance
+  /// (BW·s, both positive; Heiderscheit 2011 reports the braking impulse).
+  Stat braking_impulse_bw_s, propulsive_impulse_bw_s;
   /// Horizontal foot-landing distance: the ankle ahead of the whole-body centre of mass when
   /// the foot starts to load (m; Lieberman 2015, Heiderscheit 2011 measure it to the heel).
   Stat landing_distance_m;

@@ -131,6 +131,29 @@ TEST(RunningSim, ForwardResidualClosesTheMomentumBalance) {
   EXPECT_NEAR(run.r.metrics.residual_forward_mean_bw, predicted, 0.01);
 }
 
+TEST(RunningSim, BrakingAndPropulsiveImpulsesAddUpToTheHorizontalGrfImpulse) {
+  // Oracle: the stored GRF at 2 kHz. Each measured stance is counted once, so over the
+  // measured steps (touchdown k to the last touchdown, whose stance is outside) the sum of
+  // (propulsive - braking) impulse per step is the integral of both feet's GRF_x (a foot in
+  // the air carries none). Sampling at 2 kHz against the metric's 2 kHz control rate: the
+  // two trapezoid sums agree to a fraction of a BW·ms per step.
+  const SeriesRun run = RunWithSeries(6, 2000);
+  const TimeSeries& ts = run.r.series;
+  const Metrics& m = run.r.metrics;
+  const size_t k = run.touchdowns.size() - static_cast<size_t>(m.steps) - 1;
+  const size_t a = run.Index(run.touchdowns[k].t_s) - 4, b = run.Index(run.touchdowns.back().t_s) - 4;
+  double grf_x = 0;
+  for (size_t i = a; i < b; ++i)
+    grf_x += 0.5 * (ts.grf_W[0][i].x() + ts.grf_W[1][i].x() + ts.grf_W[0][i + 1].x() + ts.grf_W[1][i + 1].x()) *
+             (ts.time_s[i + 1] - ts.time_s[i]);
+  const double per_step = grf_x / run.rm.body_weight_N / m.steps;
+  EXPECT_NEAR(m.both.propulsive_impulse_bw_s.mean - m.both.braking_impulse_bw_s.mean, per_step, 1e-3);
+  // Both are positive and each stance both brakes and propels.
+  EXPECT_GT(m.both.braking_impulse_bw_s.mean, 0.005);
+  EXPECT_GT(m.both.propulsive_impulse_bw_s.mean, 0.005);
+  EXPECT_EQ(m.both.braking_impulse_bw_s.count, m.steps);
+}
+
 TEST(RunningSim, ImpactTimeAndBrakingEndAreMeasuredOnEveryStep) {
   // Definitions (running_sim.h): the impact time is that of the distinct impact peak, which is
   // searched within 60 ms of touchdown, so it exists exactly for the steps with an impact peak
@@ -225,11 +248,17 @@ TEST(RunningSim, OverstrideLandsTheFootFurtherAheadAndBrakesHarder) {
   // correlates with braking and impact loading).
   Scenario base, over;
   over.overstride_m = 0.10;
-  const Metrics b = Simulate(base), o = Simulate(over);
+  // Averaged over 10 strides: over 2 measured strides the braking peak moves with the
+  // step-to-step variation as much as with the overstride.
+  const Metrics b = Simulate(base, 10), o = Simulate(over, 10);
   const double shift = o.both.landing_distance_m.mean - b.both.landing_distance_m.mean;
   EXPECT_GT(shift, 0.05);
   EXPECT_LT(shift, 0.15);
-  EXPECT_GT(o.both.braking_peak_bw.mean, b.both.braking_peak_bw.mean);
+  // Brakes harder: a larger braking impulse (Heiderscheit 2011's measure). Not the braking
+  // peak: in the model that is the landing transient (the foot meets the ground moving
+  // forward, and a heel strike ends in a forefoot slap), which the leg's inclination barely
+  // changes (docs/validation.md).
+  EXPECT_GT(o.both.braking_impulse_bw_s.mean, 1.2 * b.both.braking_impulse_bw_s.mean);
 }
 
 TEST(RunningSim, SofterSurfaceLowersLoadingRate) {
