@@ -328,6 +328,20 @@ TEST(RunningSim, WeakCoreShiftsCompressionUpwardAndRaisesAnteriorShear) {
   EXPECT_LE(shear, 1.19 + 0.03);
 }
 
+TEST(RunningSim, FastRunningDoesNotLimp) {
+  // Issue 3 (sides within 2 % on flat ground), at 5.0 m/s where the runner used to limp: one
+  // foot landed 0.1-0.2 m further ahead of the centre of mass than the other (a period-2
+  // gait: the swing foot waited at ground level while the leg shortened with the falling
+  // hip). Oracle: symmetry, the two feet's landing distances and contact times agree.
+  Scenario fast;
+  fast.speed_m_s = 5.0;
+  const Metrics m = Simulate(fast, 10);
+  EXPECT_EQ(m.irregular_steps, 0);
+  EXPECT_LT(std::abs(m.left.landing_distance_m.mean - m.right.landing_distance_m.mean), 0.03);
+  EXPECT_LT(std::abs(m.left.contact_time_s.mean - m.right.contact_time_s.mean),
+            0.03 * m.both.contact_time_s.mean);
+}
+
 TEST(RunningSim, LeftAndRightAgreeOnFlatGround) {
   // Issue 3 validation: the two sides within 2 % on flat ground (GRF peaks, loading rate and
   // contact time; with the foot on an ankle joint the contact times differ by ~1.7 % over 8
