@@ -20,6 +20,18 @@ double FootNormal(const RunningModel& rm, const Data& d, int s) {
   return f;
 }
 
+// Height of the foot's lowest contact point (heel or forefoot) above the ground under it (m;
+// negative when it is in contact).
+double FootClearance(const RunningModel& rm, const Data& d, int s) {
+  double h = 1e9;
+  for (int c : rm.foot_contacts[s]) {
+    const ContactPoint& cp = rm.model->contacts[c];
+    const Vec3 p_WC = d.kin[cp.body].p_WB + d.kin[cp.body].R_WB * cp.p_BC_B;
+    h = std::min(h, -rm.model->terrains[cp.terrain]->Query(p_WC).penetration_m);
+  }
+  return h;
+}
+
 // Internal actuation through a massless leg strut from hip H to ankle A: force F on the foot,
 // -F on the pelvis at H and the couple -r x F on the pelvis (r = A - H), so that the pair
 // carries no net moment (momentum is conserved).
@@ -314,14 +326,8 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       bool flexing = false;
       if (next_to_land) {
         L_des = std::max(L_des, ext * L_land);
-        // Height of the foot's lowest contact point (heel or forefoot) above the ground.
-        double h = 1e9;
-        for (int c : rm.foot_contacts[s]) {
-          const ContactPoint& cp = rm.model->contacts[c];
-          const Vec3 p_WC = d.kin[cp.body].p_WB + d.kin[cp.body].R_WB * cp.p_BC_B;
-          h = std::min(h, -rm.model->terrains[cp.terrain]->Query(p_WC).penetration_m);
-        }
-        if (ext >= 1.0 && h < g.landing_flex_height_m) {
+        const double h = ext >= 1.0 ? FootClearance(rm, d, s) : 1e9;
+        if (h < g.landing_flex_height_m) {
           L_des = std::min(L_des, L_land - g.landing_flex_ratio * (g.landing_flex_height_m - std::max(h, 0.0)));
           Ldot_flex = g.landing_flex_ratio * std::min(0.0, F.v_WB_W.z());
           flexing = true;
