@@ -44,7 +44,7 @@ struct ControlGains {
   double landing_flex_ratio;        ///< leg shortening per metre of foot descent in that zone (m/m)
   double contact_time_smoothing;    ///< weight of the newest contact in the planning contact time
   double touchdown_height_smoothing;  ///< weight of the newest touchdown in the thrust's reference height
-  double settle_fraction;           ///< share of the contact time over which the leg re-extends after landing  ///< leg extension before the planned touchdown
+  double settle_fraction;           ///< share of the contact time over which the leg re-extends after landing
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
   double residual_k, residual_c, residual_lateral_k, residual_lateral_c, residual_speed_Ns_m, residual_vertical_Ns_m;

@@ -73,6 +73,15 @@ struct StanceMetrics {
   double braking_impulse = 0, propulsive_impulse = 0;  ///< BW·s, both >= 0
 };
 
+// Area of the positive part of a straight line from a to b over a width h (a trapezoid, or
+// the triangle up to the zero crossing).
+double PositiveArea(double a, double b, double h) {
+  if (a >= 0 && b >= 0) return 0.5 * (a + b) * h;
+  if (a <= 0 && b <= 0) return 0.0;
+  const double p = std::max(a, b), n = std::min(a, b);
+  return 0.5 * p * h * p / (p - n);
+}
+
 StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, double bw) {
   StanceMetrics m;
   m.contact = tr.t[i1] - tr.t[i0];
@@ -82,13 +91,10 @@ StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, dou
     if (tr.grf[side][i].x() < tr.grf[side][ib].x()) ib = i;
     m.propulsive = std::max(m.propulsive, tr.grf[side][i].x() / bw);
   }
-  for (size_t i = i0; i < i1; ++i) {  // trapezoids; a sign change splits its interval
+  for (size_t i = i0; i < i1; ++i) {  // trapezoids, split where Fx changes sign
     const double a = tr.grf[side][i].x() / bw, b = tr.grf[side][i + 1].x() / bw, h = tr.t[i + 1] - tr.t[i];
-    const double cut = (a < 0) != (b < 0) ? h * a / (a - b) : 0.0;  // time of the zero crossing
-    const double neg = a < 0 && b < 0 ? 0.5 * (a + b) * h : a < 0 ? 0.5 * a * cut : b < 0 ? 0.5 * b * (h - cut) : 0.0;
-    const double pos = a > 0 && b > 0 ? 0.5 * (a + b) * h : a > 0 ? 0.5 * a * cut : b > 0 ? 0.5 * b * (h - cut) : 0.0;
-    m.braking_impulse -= neg;
-    m.propulsive_impulse += pos;
+    m.propulsive_impulse += PositiveArea(a, b, h);
+    m.braking_impulse += PositiveArea(-a, -b, h);
   }
   m.active = tr.grf[side][ia].z() / bw;
   m.braking = std::max(0.0, -tr.grf[side][ib].x() / bw);
