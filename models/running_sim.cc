@@ -96,7 +96,6 @@ StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, dou
     m.propulsive_impulse += PositiveArea(a, b, h);
     m.braking_impulse += PositiveArea(-a, -b, h);
   }
-  m.active = tr.grf[side][ia].z() / bw;
   m.braking = std::max(0.0, -tr.grf[side][ib].x() / bw);
   // Braking to propulsion (Cavanagh & Lafortune 1980: at ~48 % of stance): the first sample
   // after the braking peak at which the AP force is propulsive.
@@ -105,22 +104,39 @@ StanceMetrics AnalyseStance(const Trace& tr, int side, size_t i0, size_t i1, dou
       m.braking_end = (tr.t[i] - tr.t[i0]) / m.contact;
       break;
     }
-  // A distinct impact peak: a local maximum before the active peak, within 60 ms of
-  // touchdown, followed by a dip of at least 0.05 BW before the active peak.
-  for (size_t i = i0 + 1; i < ia; ++i) {
+  // A distinct impact peak: the first local maximum within 60 ms of touchdown that is
+  // followed by a valley at least 0.05 BW deep, after which the force rises again by at
+  // least 0.05 BW. The active peak is then the maximum after the valley; the impact may
+  // exceed it (a hard heel strike, or fast running). Without an impact peak the active peak
+  // is the stance's maximum. (Until session 8 the impact had to come before the stance's
+  // maximum: an impact transient above the mid-stance peak was reported as the active peak,
+  // with no impact, e.g. barefoot at 3.5 m/s in 94 % of steps.)
+  const double dip_N = 0.05 * bw;
+  for (size_t i = i0 + 1; i < i1; ++i) {
     const double f = tr.grf[side][i].z();
     if (tr.t[i] - tr.t[i0] > 0.06) break;
-    if (f >= tr.grf[side][i - 1].z() && f > tr.grf[side][i + 1].z()) {
-      double dip = f;
-      for (size_t j = i; j <= ia; ++j) dip = std::min(dip, tr.grf[side][j].z());
-      if ((f - dip) / bw >= 0.05) {
-        m.has_impact = true;
-        m.impact = f / bw;
-        m.impact_time = tr.t[i] - tr.t[i0];
+    if (!(f >= tr.grf[side][i - 1].z() && f > tr.grf[side][i + 1].z())) continue;
+    size_t iv = i;  // the valley after this maximum
+    bool rises = false;
+    for (size_t j = i + 1; j <= i1; ++j) {
+      const double fj = tr.grf[side][j].z();
+      if (fj > f) break;  // the force exceeds this maximum before it dips: not an impact peak
+      if (fj < tr.grf[side][iv].z()) iv = j;
+      if (fj >= tr.grf[side][iv].z() + dip_N) {
+        rises = true;
         break;
       }
     }
+    if (!rises) continue;
+    m.has_impact = true;
+    m.impact = f / bw;
+    m.impact_time = tr.t[i] - tr.t[i0];
+    ia = iv;
+    for (size_t j = iv; j <= i1; ++j)
+      if (tr.grf[side][j].z() > tr.grf[side][ia].z()) ia = j;
+    break;
   }
+  m.active = tr.grf[side][ia].z() / bw;
   // Average vertical loading rate between 20 % and 80 % of the impact peak (Milner 2006);
   // without an impact peak, of the force at 13 % of stance (Blackmore 2016 convention).
   double ref = m.impact * bw;
