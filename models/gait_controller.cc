@@ -121,17 +121,12 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
         const double T = t - gs.last_touchdown_s;
         const double v_avg = (p_com.x() - gs.x_last_touchdown_m) / T;
         // Cadence: a step longer than the target needs less flight, i.e. less thrust.
-        if (g.thrust_mode_energy <= 0.5)
-          gs.thrust_m = std::clamp(gs.thrust_m + g.thrust_gain * (rm.step_period_s - T), g.thrust_min_m, g.thrust_max_m);
+        gs.thrust_m = std::clamp(gs.thrust_m + g.thrust_gain * (rm.step_period_s - T), g.thrust_min_m, g.thrust_max_m);
         // Speed: integral correction of the foot placement.
         gs.placement_offset_m = std::clamp(gs.placement_offset_m + g.speed_integral_m_per_m_s * (v_avg - sc.speed_m_s), -0.4, 0.4);
       }
       gs.last_touchdown_s = t;
       gs.x_last_touchdown_m = p_com.x();
-      // The thrust's energy balance counts from a running average of the touchdown heights, so
-      // that a low landing is not taken as the new level to bounce from (it would persist).
-      gs.z_last_touchdown_m = gs.steps == 0 ? p_com.z()
-                                            : gs.z_last_touchdown_m + g.touchdown_height_smoothing * (p_com.z() - gs.z_last_touchdown_m);
       ++gs.steps;
     } else if (leg.stance) {
       // Toe-off: unloaded for 8 ms with the hip ahead of the ankle (a foot that slaps down
@@ -207,20 +202,13 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double ramp = leg.t_max_compression_s >= leg.t_touchdown_s ? Smooth((t - leg.t_max_compression_s) / 0.06) : 0.0;
       const double settle = Smooth(since / (g.settle_fraction * gs.contact_time_s));
       const double L_rest = leg.rest_at_touchdown_m + (rm.leg_rest_length_m - leg.rest_at_touchdown_m) * settle;
-      // Thrust by energy (after mid-stance): the vertical energy of the COM, counted from the
-      // touchdown height, plus the energy in the leg spring, should equal 1/2 M vz*^2 with vz*
-      // the take-off speed that gives the flight of the cadence. The rest length grows (or
-      // shrinks) by the amount that stores the difference.
-      const double k = rm.leg_stiffness_N_m;
-      const double t_flight = std::max(0.02, rm.step_period_s - gs.contact_time_s);
-      const double vz_star = 0.5 * 9.81 * t_flight;
-      const double E = 0.5 * mass * v_com.z() * v_com.z() * (v_com.z() > 0 ? 1.0 : -1.0) +
-                       mass * 9.81 * (p_com.z() - gs.z_last_touchdown_m) + 0.5 * k * (L_rest - L) * (L_rest - L);
-      const double E_star = 0.5 * mass * vz_star * vz_star;
-      const double c = std::max(0.0, L_rest - L);
-      const double arg = c * c + 2.0 * (E_star - E) / k;
-      const double thrust_energy = std::clamp((arg > 0 ? std::sqrt(arg) : 0.0) - c, g.thrust_min_m, g.thrust_max_m);
-      const double thrust = g.thrust_mode_energy > 0.5 ? thrust_energy : gs.thrust_m;
+      // Thrust (after mid-stance): the leg lengthens by gs.thrust_m, which a per-step
+      // integral on the step period sets (above), so that the flight gives the cadence.
+      // (Until session 8 the thrust came from an energy balance that counted the leg spring's
+      // energy as vertical: in early stance the spring also stores the horizontal kinetic
+      // energy, about 100 J against a 15 J target, so the thrust sat at its lower bound, -4 cm,
+      // through every push-off.)
+      const double thrust = gs.thrust_m;
       // Lift-off: once the foot is as far behind the hip as it landed ahead of it, the knee
       // flexes and the leg unloads (a symmetric stance, as in spring-mass running).
       const double behind = (p_WH.x() - F.p_WB.x()) - std::max(leg.touchdown_ahead_m, 0.25);
@@ -364,6 +352,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
   const Vec3 w_rel = P.R_WB.transpose() * (H.w_WB_W - P.w_WB_W);
   const double tau_y = -g.trunk_pitch_k * err_T.y() - g.trunk_pitch_c * w_rel.y();  // + flexes
   const double tau_x = -g.trunk_roll_k * err_T.x() - g.trunk_roll_c * w_rel.x();    // + tilts right
+  const double share_mf = g.multifidus_extension_share;
   for (const MuscleInfo& mu : rm.muscles) {
     double T = g.co_contraction_N;
     const double arm = std::max(0.02, mu.moment_arm_m);
@@ -371,10 +360,10 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // Extension: multifidus (deep, 5 fascicles) carry 40 % at a normal core; the erector
       // spinae (superficial, 2 sides) take the rest, so a weak core shifts load to them.
       case MuscleGroup::kErectorSpinae:
-        T += tau_y < 0 ? 0.5 * (1.0 - 0.4 * std::min(1.0, g.deep_fraction)) * -tau_y / arm : 0.0;
+        T += tau_y < 0 ? 0.5 * (1.0 - share_mf * std::min(1.0, g.deep_fraction)) * -tau_y / arm : 0.0;
         break;
       case MuscleGroup::kMultifidus:
-        T = g.co_contraction_N * g.deep_fraction + (tau_y < 0 ? 0.08 * std::min(1.0, g.deep_fraction) * -tau_y / arm : 0.0);
+        T = g.co_contraction_N * g.deep_fraction + (tau_y < 0 ? share_mf / 5.0 * std::min(1.0, g.deep_fraction) * -tau_y / arm : 0.0);
         break;
       case MuscleGroup::kRectusAbdominis: T += tau_y > 0 ? 0.35 * tau_y / arm : 0.0; break;
       case MuscleGroup::kObliques:
@@ -396,6 +385,7 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   // A faster start on a long contact-time guess lands the first foot so far ahead that the
   // runner falls (5 m/s did).
   gs.contact_time_s = FirstGuessContactTime(rm);
+  gs.thrust_m = rm.gains.thrust_initial_m;
   // Hips at the apex of a short flight; the right foot half a contact length ahead. The first
   // landing is neutral: the overstride's reach comes with the first swing (starting on a leg
   // inclined for 0.12 m or more of overstride, the runner fell in the first stance).

@@ -42,7 +42,6 @@ struct GaitState {
   double contact_time_s = 0.24;   ///< running average of the measured contact times (s)
   double last_touchdown_s = -1;
   double x_last_touchdown_m = 0;
-  double z_last_touchdown_m = 0;  ///< running average of the COM height at touchdown (m)
   int steps = 0;
   std::vector<GaitEvent> events;
   Vec3 residual_torque_W = Vec3::Zero();  ///< pelvis residual torque applied this period (N·m)

@@ -357,6 +357,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.trunk_roll_c = r.Control("trunk_roll_damping_Nms_rad") * sm * sl;
   g.co_contraction_N = r.Control("co_contraction_N") * sm;
   g.deep_fraction = core;
+  g.multifidus_extension_share = r.Control("multifidus_extension_share");
   g.foot_flight_k = r.Control("foot_flight_stiffness_Nm_rad");
   g.foot_flight_c = r.Control("foot_flight_damping_Nms_rad");
   g.ankle_stance_k = r.Control("ankle_stance_stiffness_Nm_rad") * sm * sl;
@@ -364,7 +365,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.thrust_gain = r.Control("thrust_gain");
   g.thrust_min_m = r.Control("thrust_min_m");
   g.thrust_max_m = r.Control("thrust_max_m");
-  g.thrust_mode_energy = r.Control("thrust_mode_energy");
+  g.thrust_initial_m = r.Control("thrust_initial_m");
   g.retraction_fraction = r.Control("retraction_fraction");
   g.touchdown_sink_speed_m_s = r.Control("touchdown_sink_speed_m_s");
   g.swing_clearance_m = r.Control("swing_clearance_m") * sl;
@@ -374,7 +375,6 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.landing_flex_height_m = r.Control("landing_flex_height_m") * sl;
   g.landing_flex_ratio = r.Control("landing_flex_ratio");
   g.contact_time_smoothing = r.Control("contact_time_smoothing");
-  g.touchdown_height_smoothing = r.Control("touchdown_height_smoothing");
   g.settle_fraction = r.Control("settle_fraction");
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));

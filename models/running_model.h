@@ -35,15 +35,16 @@ struct ControlGains {
   double trunk_pitch_k, trunk_pitch_c, trunk_roll_k, trunk_roll_c;
   double co_contraction_N;  ///< baseline tension of each trunk muscle (deep ones x deep_fraction)
   double deep_fraction;     ///< core_strength: activity of the deep stabilisers relative to normal
+  double multifidus_extension_share;  ///< share of the trunk extensor moment the multifidus carry at a normal core (1)
   double foot_flight_k, foot_flight_c, ankle_stance_k, ankle_stance_c;
-  double thrust_gain, thrust_min_m, thrust_max_m, thrust_mode_energy, touchdown_sink_speed_m_s, retraction_fraction;
+  double thrust_gain, thrust_min_m, thrust_max_m, touchdown_sink_speed_m_s, retraction_fraction;
+  double thrust_initial_m;  ///< stance leg lengthening after mid-stance on the first step (m)
   double swing_clearance_m;         ///< ankle lift in mid-swing (knee flexion)
   double extension_lead_s, extension_time_s;
   double knee_damping_ratio;        ///< damping of the swinging lower mass on the leg spring
   double landing_flex_height_m;     ///< pre-landing knee flexion starts this high above the ground (m)
   double landing_flex_ratio;        ///< leg shortening per metre of foot descent in that zone (m/m)
   double contact_time_smoothing;    ///< weight of the newest contact in the planning contact time
-  double touchdown_height_smoothing;  ///< weight of the newest touchdown in the thrust's reference height
   double settle_fraction;           ///< share of the contact time over which the leg re-extends after landing
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
