@@ -357,8 +357,9 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
     double T = g.co_contraction_N;
     const double arm = std::max(0.02, mu.moment_arm_m);
     switch (mu.group) {
-      // Extension: multifidus (deep, 5 fascicles) carry 40 % at a normal core; the erector
-      // spinae (superficial, 2 sides) take the rest, so a weak core shifts load to them.
+      // Extension: multifidus (deep, 5 fascicles) carry multifidus_extension_share of it at a
+      // normal core; the erector spinae (superficial, 2 sides) take the rest, so a weak core
+      // shifts load to them.
       case MuscleGroup::kErectorSpinae:
         T += tau_y < 0 ? 0.5 * (1.0 - share_mf * std::min(1.0, g.deep_fraction)) * -tau_y / arm : 0.0;
         break;
