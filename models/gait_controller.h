@@ -37,7 +37,7 @@ struct GaitState {
     double t_max_compression_s = -1e3;  ///< time of the leg's maximum compression in this stance (s)  ///< start of the current unloaded interval in stance (s)
   };
   std::array<Leg, 2> leg;
-  double thrust_m = 0.008;        ///< stance leg lengthening after mid-stance (m)
+  double thrust_m = 0;            ///< stance leg lengthening after mid-stance (m); starts at thrust_initial_m
   double placement_offset_m = 0;  ///< integral speed correction of the foot placement
   double contact_time_s = 0.24;   ///< running average of the measured contact times (s)
   double last_touchdown_s = -1;
