@@ -125,8 +125,8 @@ std::shared_ptr<const Model> FinalizeModel(Model m) {
       const ContactLayer& L = c.layers[i];
       const std::string f = "layers[" + std::to_string(i) + "].";
       if (!(L.stiffness > 0)) Fail("contact", c.name, f + "stiffness", L.stiffness, "> 0");
-      if (!(L.stiffness_exponent >= 1 && L.stiffness_exponent <= 3))
-        Fail("contact", c.name, f + "stiffness_exponent", L.stiffness_exponent, "1..3");
+      if (!(L.stiffness_exponent >= 1 && L.stiffness_exponent <= 8))
+        Fail("contact", c.name, f + "stiffness_exponent", L.stiffness_exponent, "1..8");
       if (!(L.damping >= 0)) Fail("contact", c.name, f + "damping", L.damping, ">= 0");
       if (!(L.damping_exponent >= 0 && L.damping_exponent <= 2))
         Fail("contact", c.name, f + "damping_exponent", L.damping_exponent, "0..2");

@@ -79,7 +79,7 @@ struct LineElement {
 struct ContactLayer {
   std::string name;                  ///< e.g. "shoe", "surface"
   double stiffness = 0;              ///< k, N/m^p, > 0
-  double stiffness_exponent = 1.0;   ///< p, [1, 3]
+  double stiffness_exponent = 1.0;   ///< p, [1, 8] (a heel pad stiffens steeply)
   double damping = 0;                ///< c, N·s/m^(q+1), >= 0
   double damping_exponent = 0.0;     ///< q, [0, 2]
 };
