@@ -300,13 +300,32 @@ TEST(RunningSim, SofterSurfaceLowersLoadingRate) {
   EXPECT_LT(Simulate(soft).both.loading_rate_bw_s.mean, Simulate(hard).both.loading_rate_bw_s.mean);
 }
 
-TEST(RunningSim, WornShoesRaiseTheImpactPeak) {
-  // Wang 2010: +4.9 % peak force after 500 km; Cook 1985: less shock absorption with wear.
+TEST(RunningSim, WornShoesLoadTheHeelFasterAndEarlier) {
+  // A worn midsole is stiffer (data sheet P4; Cook 1985: shock absorption falls with mileage;
+  // Verdejo & Mills 2004: peak plantar pressure +100 % after 500 km), so the heel loads
+  // faster and the impact comes earlier (Lafortune 1996: loading rate rises with the
+  // stiffness at the foot). The impact peak itself falls a little, with the sign Baltich
+  // 2015 measured for harder midsoles (1.54 vs 1.70 BW); Wang 2010's +4.9 % "peak force"
+  // after 500 km (abstract only) is not reproduced: docs/validation.md, session 9.
   Scenario fresh, worn;
   worn.shoe = "worn_neutral";
   worn.wear_km = 600;
   // A small effect against step-to-step variation: averaged over 10 strides.
-  EXPECT_GT(Simulate(worn, 10).both.impact_peak_bw.mean, Simulate(fresh, 10).both.impact_peak_bw.mean);
+  const Metrics a = Simulate(fresh, 10), b = Simulate(worn, 10);
+  EXPECT_GT(b.both.loading_rate_bw_s.mean, 1.05 * a.both.loading_rate_bw_s.mean);
+  EXPECT_LT(b.both.impact_time_s.mean, a.both.impact_time_s.mean);
+  EXPECT_LT(b.both.impact_peak_bw.mean, a.both.impact_peak_bw.mean);
+  EXPECT_GT(b.both.impact_peak_bw.mean, 0.85 * a.both.impact_peak_bw.mean);  // Baltich: -9 %
+}
+
+TEST(RunningSim, SofterMidsoleRaisesTheImpactPeak) {
+  // Baltich 2015 (n = 93, 3.33 m/s): soft 1.70, hard 1.54 BW; Kulmala 2018: a maximalist
+  // shoe raises the impact peak 6.4-10.7 %. Here max-cushion against neutral, within +20 %.
+  Scenario neutral, cushioned;
+  cushioned.shoe = "max_cushion";
+  const double ratio = Simulate(cushioned, 10).both.impact_peak_bw.mean / Simulate(neutral, 10).both.impact_peak_bw.mean;
+  EXPECT_GT(ratio, 1.0);
+  EXPECT_LT(ratio, 1.2);
 }
 
 TEST(RunningSim, UnevenTrailMakesTheStepsMoreVariable) {
