@@ -21,7 +21,7 @@ expected = [
     "loading rate (BW/s)", "braking peak (BW)", "propulsive peak (BW)",
     "braking to propulsion (% stance)", "L5/S1 peak compression (BW)",
     "left/right difference, largest (%)", "forefoot: steps with an impact peak (%)",
-    "forefoot / rearfoot loading rate", "2.5 -> 5.0 m/s: impact peak change (BW)",
+    "forefoot / rearfoot loading rate", "2.5 -> 5.0 m/s: impact peak slope (BW per m/s)",
     "2.5 -> 5.0 m/s: active peak change (BW)", "2.5 -> 5.0 m/s: contact time change (s)",
     "5.0 m/s: left/right difference, largest (%)",
     "overstride +0.10 m: landing distance change (m)",
