@@ -19,8 +19,12 @@ series: the heel fat pad and the midsole. This script
    same energy on the single layer as on the two layers in series.
 
 Barefoot is the pad alone. Run: python3 scripts/fit_heel_interface.py
+With --check models/data/shoes.yaml it exits 1 if the file's values differ from the fit
+(a CTest keeps the data and its derivation together).
 """
 import math
+import re
+import sys
 
 F_REF = 1500.0      # N, the reference force of shoes.yaml's secant stiffness
 Q = 0.73            # damping exponent (Liu & Nigg soft shoe, V)
@@ -114,7 +118,25 @@ def fit_composite(pad, mid):
     return (ksec, p, c, Q), target, worst
 
 
-if __name__ == "__main__":
+def read_shoes(path):
+    """The flat two-level shoes.yaml: {preset: {key: value}} and the top-level numbers."""
+    shoes, top, cur = {}, {}, None
+    for line in open(path):
+        line = line.split("#")[0].rstrip()
+        m = re.match(r"^(\w+):\s*([-0-9.e+]+)?$", line)
+        if m and m.group(2) is not None:
+            top[m.group(1)] = float(m.group(2))
+            cur = None
+        elif m:
+            cur = shoes.setdefault(m.group(1), {})
+        else:
+            m = re.match(r"^\s+(\w+):\s*([-0-9.e+]+)$", line)
+            if m and cur is not None:
+                cur[m.group(1)] = float(m.group(2))
+    return shoes, top
+
+
+def main(argv):
     pad = fit_pad()
     pad_layer = (pad[0], pad[1], pad[2], Q)
     f, x, loss, tp = drop([pad_layer], 5.0, 0.93)
@@ -122,7 +144,7 @@ if __name__ == "__main__":
           f" -> Kinoshita drop {f:.0f} N, {x:.1f} mm, loss {loss * 100:.0f} % (569 N, 11.3 mm, 79 %)")
     presets = {"minimalist": (400e3, 0.40), "neutral": (118e3, 0.30), "max_cushion": (90e3, 0.20),
                "worn_neutral_500km": (118e3 * 1.44, 0.35)}
-    fitted = {}
+    fitted = {"barefoot": pad_layer}
     for name, (ksec, loss) in presets.items():
         mid = midsole(ksec, loss)
         comp, target, worst = fit_composite(pad_layer, mid)
@@ -131,3 +153,32 @@ if __name__ == "__main__":
               f" damping {comp[2]:.0f} (series drop loss {target * 100:.0f} %, curve error <= {worst * 100:.1f} %)")
     wear = fitted["worn_neutral_500km"][0] / fitted["neutral"][0] - 1.0
     print(f"wear_stiffening_per_500km (composite secant, worn / new - 1): {wear:.3f}")
+    if len(argv) == 3 and argv[1] == "--check":
+        shoes, top = read_shoes(argv[2])
+        errors = []
+
+        def expect(what, have, want, rel):
+            if abs(have - want) > rel * abs(want):
+                errors.append(f"{what} = {have:g} in {argv[2]}, the fit gives {want:g} (tolerance {rel * 100:g} %)")
+
+        # The worn preset starts as the new neutral except for its damping (the 500 km fit).
+        rows = {"barefoot": "barefoot", "minimalist": "minimalist", "neutral": "neutral",
+                "max_cushion": "max_cushion", "worn_neutral": "neutral"}
+        for preset, source in rows.items():
+            ksec, p, c, _ = fitted[source]
+            have = shoes.get(preset, {})
+            expect(preset + ".secant_stiffness_N_m", have.get("secant_stiffness_N_m", 0), ksec, 0.01)
+            expect(preset + ".exponent", have.get("exponent", 0), p, 0.01)
+            if preset != "worn_neutral":
+                expect(preset + ".damping", have.get("damping", 0), c, 0.05)
+        expect("worn_neutral.damping", shoes.get("worn_neutral", {}).get("damping", 0),
+               fitted["worn_neutral_500km"][2], 0.05)
+        expect("wear_stiffening_per_500km", top.get("wear_stiffening_per_500km", 0), wear, 0.02)
+        for e in errors:
+            print("MISMATCH: " + e)
+        return 1 if errors else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
