@@ -305,9 +305,8 @@ TEST(RunningSim, WornShoesLoadTheHeelFasterAndEarlier) {
   // Verdejo & Mills 2004: peak plantar pressure +100 % after 500 km), so the heel loads
   // faster and the impact comes earlier (Lafortune 1996: softer interfaces lower the shank
   // shock, and the opposite for a harder one). The impact peak itself falls a little, with
-  // the sign Baltich
-  // 2015 measured for harder midsoles (1.54 vs 1.70 BW); Wang 2010's +4.9 % "peak force"
-  // after 500 km (abstract only) is not reproduced: docs/validation.md, session 9.
+  // the sign Baltich 2015 measured for harder midsoles (1.54 vs 1.70 BW); Wang 2010's +4.9 %
+  // "peak force" after 500 km (abstract only) is not reproduced: docs/validation.md, session 9.
   Scenario fresh, worn;
   worn.shoe = "worn_neutral";
   worn.wear_km = 600;
