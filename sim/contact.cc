@@ -49,6 +49,46 @@ double SplitSeriesDeflection(const ContactLayer& L0, const ContactLayer& L1, dou
   return x;
 }
 
+void SplitSeriesDeflections(const ContactLayer* layers, int n, double d, double* out) {
+  for (int i = 0; i < n; ++i) out[i] = 0;
+  if (d <= 0) return;
+  if (n == 1) {
+    out[0] = d;
+    return;
+  }
+  if (n == 2) {
+    out[0] = SplitSeriesDeflection(layers[0], layers[1], d);
+    out[1] = d - out[0];
+    return;
+  }
+  // The common elastic force F: sum_i (F / k_i)^(1/p_i) = d, monotonic in F. Safeguarded
+  // Newton on F between 0 and the smallest force any one layer would carry alone at d.
+  double hi = 1e300;
+  for (int i = 0; i < n; ++i) hi = std::min(hi, LayerElasticForce(layers[i], d));
+  double lo = 0, F = 0.5 * hi;
+  for (int it = 0; it < 100; ++it) {
+    double sum = 0, dsum = 0;
+    for (int i = 0; i < n; ++i) {
+      const double di = std::pow(F / layers[i].stiffness, 1.0 / layers[i].stiffness_exponent);
+      sum += di;
+      dsum += di / (layers[i].stiffness_exponent * F);
+    }
+    const double g = sum - d;
+    if (g > 0) hi = F; else lo = F;
+    if (std::abs(g) <= 1e-13 * d) break;
+    double Fn = F - g / dsum;
+    if (!(Fn > lo && Fn < hi)) Fn = 0.5 * (lo + hi);
+    if (std::abs(Fn - F) <= 1e-15 * hi) { F = Fn; break; }
+    F = Fn;
+  }
+  double rest = d;
+  for (int i = 0; i + 1 < n; ++i) {
+    out[i] = std::min(rest, std::pow(F / layers[i].stiffness, 1.0 / layers[i].stiffness_exponent));
+    rest -= out[i];
+  }
+  out[n - 1] = rest;
+}
+
 namespace {
 
 ContactOutput Calc(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
@@ -72,20 +112,22 @@ ContactOutput Calc(const ContactPoint& c, const Terrain& terrain, const BodyKine
     damping_coeff = L.damping * (L.damping_exponent == 0.0 ? 1.0 : std::pow(d, L.damping_exponent));
     o.potential_J = LayerElasticEnergy(L, d);
   } else {
-    const double d0 = SplitSeriesDeflection(c.layers[0], c.layers[1], d);
-    const double d1 = d - d0;
-    o.layer_deflection_m = {d0, d1};
-    elastic = LayerElasticForce(c.layers[0], d0);
+    const int n = c.n_layers;
+    std::array<double, kMaxContactLayers> depth{}, C{};
+    SplitSeriesDeflections(c.layers.data(), n, d, depth.data());
+    o.layer_deflection_m = depth;
+    elastic = LayerElasticForce(c.layers[0], depth[0]);
     // The rate splits like the compliance; dashpot power sum_i c_i (s_i dd)^2.
-    const double C0 = 1.0 / LayerTangentStiffness(c.layers[0], d0);
-    const double C1 = 1.0 / LayerTangentStiffness(c.layers[1], d1);
-    const double s0 = C0 / (C0 + C1), s1 = C1 / (C0 + C1);
-    const double depth[2] = {d0, d1};
-    const double share[2] = {s0, s1};
-    for (int i = 0; i < 2; ++i) {
+    double C_sum = 0;
+    for (int i = 0; i < n; ++i) {
+      C[i] = 1.0 / LayerTangentStiffness(c.layers[i], depth[i]);
+      C_sum += C[i];
+    }
+    for (int i = 0; i < n; ++i) {
       const ContactLayer& L = c.layers[i];
+      const double share = C[i] / C_sum;
       const double ci = L.damping * (L.damping_exponent == 0.0 ? 1.0 : std::pow(depth[i], L.damping_exponent));
-      damping_coeff += ci * share[i] * share[i];
+      damping_coeff += ci * share * share;
       o.potential_J += LayerElasticEnergy(L, depth[i]);
     }
   }

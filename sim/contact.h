@@ -1,4 +1,4 @@
-// Point contact against a compliant ground through one or two layers in series.
+// Point contact against a compliant ground through one to three layers in series.
 #pragma once
 
 #include "sim/data.h"
@@ -14,6 +14,10 @@ double LayerElasticEnergy(const ContactLayer& L, double d_m);
 /// Splits a total penetration d between two series layers so their elastic forces are equal.
 /// Returns the deflection of layer 0; layer 1 takes d minus it.
 double SplitSeriesDeflection(const ContactLayer& L0, const ContactLayer& L1, double d_m);
+
+/// Splits a total penetration d between n (1..3) series layers so their elastic forces are
+/// equal; writes each layer's deflection (m) to out[0..n-1] (summing to d).
+void SplitSeriesDeflections(const ContactLayer* layers, int n, double d_m, double* out);
 
 /// Whether the law acts: by penetration (kAuto), or forced on/off while an integrator
 /// differentiates the forces (so a finite-difference probe does not jump across touchdown).

@@ -39,7 +39,7 @@ struct LineOutput {
 struct ContactOutput {
   Vec3 p_WC = Vec3::Zero();       ///< contact point, world (m)
   double penetration_m = 0;       ///< total penetration along the normal (m)
-  std::array<double, 2> layer_deflection_m{0, 0};
+  std::array<double, kMaxContactLayers> layer_deflection_m{};  ///< per layer, in the model's order (m)
   double normal_N = 0;            ///< >= 0
   Vec3 friction_W = Vec3::Zero(); ///< tangential force on the body (N)
   Vec3 f_W = Vec3::Zero();        ///< total force on the body (N)

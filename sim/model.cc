@@ -120,7 +120,7 @@ std::shared_ptr<const Model> FinalizeModel(Model m) {
     if (c.terrain < 0 || c.terrain >= static_cast<int>(m.terrains.size()))
       Fail("contact", c.name, "terrain", c.terrain, "index of an existing terrain");
     if (!m.terrains[c.terrain]) Fail("contact", c.name, "terrain", c.terrain, "a non-null terrain");
-    if (c.n_layers < 1 || c.n_layers > 2) Fail("contact", c.name, "n_layers", c.n_layers, "1 or 2");
+    if (c.n_layers < 1 || c.n_layers > kMaxContactLayers) Fail("contact", c.name, "n_layers", c.n_layers, "1, 2 or 3");
     for (int i = 0; i < c.n_layers; ++i) {
       const ContactLayer& L = c.layers[i];
       const std::string f = "layers[" + std::to_string(i) + "].";

@@ -74,6 +74,8 @@ struct LineElement {
   bool tension_only = true;
 };
 
+constexpr int kMaxContactLayers = 3;
+
 /// One compliant layer of a contact: F = k d^p + c d^q dd (never negative in total), the
 /// Hunt-Crossley / Liu-Nigg power-law form. d = layer deflection (m).
 struct ContactLayer {
@@ -84,18 +86,18 @@ struct ContactLayer {
   double damping_exponent = 0.0;     ///< q, [0, 2]
 };
 
-/// A contact point fixed on a body, against one terrain, through one or two layers in series
-/// (e.g. shoe midsole then surface). With two layers the penetration is split so both
-/// elastic forces are equal; the dashpots share the rate in proportion to the layers'
-/// compliance (dissipation-consistent). Tangential force: regularized Coulomb friction
+/// A contact point fixed on a body, against one terrain, through one to three layers in
+/// series (e.g. heel pad, shoe midsole, surface). With more than one layer the penetration
+/// is split so all elastic forces are equal; the dashpots share the rate in proportion to
+/// the layers' compliance (dissipation-consistent). Tangential force: regularized Coulomb friction
 /// Ft = -v_t min(c_slip, mu Fn / |v_t|).
 struct ContactPoint {
   std::string name;
   BodyIndex body = -1;
   Vec3 p_BC_B = Vec3::Zero();  ///< contact point in the body frame (m)
   int terrain = 0;             ///< index into Model::terrains
-  int n_layers = 1;            ///< 1 or 2
-  std::array<ContactLayer, 2> layers;
+  int n_layers = 1;            ///< 1, 2 or 3
+  std::array<ContactLayer, kMaxContactLayers> layers;
   double friction_coefficient = 0.8;  ///< mu >= 0
   double slip_damping_Ns_m = 5000;    ///< c_slip > 0: viscous regularization at low slip
 };

@@ -2,6 +2,7 @@
 // series split of two layers, and plane geometry for a cambered road.
 #include "sim/contact.h"
 
+#include <array>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -81,6 +82,38 @@ TEST(Contact, NonlinearSeriesSplitEqualisesLayerForces) {
   EXPECT_GT(d0, 0.0);
   EXPECT_LT(d0, d);
   EXPECT_NEAR(LayerElasticForce(shoe, d0), LayerElasticForce(grass, d - d0), 1e-7);
+}
+
+TEST(Contact, ThreeSeriesLayersShareTheLoadLikeSeriesSprings) {
+  ContactPoint c = Point();
+  c.n_layers = 3;
+  c.layers[0] = ContactLayer{"heel_pad", 2e5, 1.0, 0.0, 0.0};
+  c.layers[1] = ContactLayer{"shoe", 1e5, 1.0, 0.0, 0.0};
+  c.layers[2] = ContactLayer{"surface", 4e5, 1.0, 0.0, 0.0};
+  // Hand-derived: 1/k_eq = (2 + 4 + 1) / 4e5 -> k_eq = 4e5 / 7 N/m; d = 7 mm -> 400 N;
+  // deflections 400/2e5 = 2 mm, 400/1e5 = 4 mm, 400/4e5 = 1 mm.
+  const ContactOutput o = CalcContact(c, kFlat, PointAt(Vec3(0, 0, -0.007), Vec3::Zero()));
+  EXPECT_NEAR(o.normal_N, 400.0, 1e-8);
+  EXPECT_NEAR(o.layer_deflection_m[0], 0.002, 1e-12);
+  EXPECT_NEAR(o.layer_deflection_m[1], 0.004, 1e-12);
+  EXPECT_NEAR(o.layer_deflection_m[2], 0.001, 1e-12);
+  // Elastic energy: sum of F^2 / (2 k_i) = 400^2 / 2 x (1/2e5 + 1/1e5 + 1/4e5) = 1.4 J.
+  EXPECT_NEAR(o.potential_J, 1.4, 1e-9);
+}
+
+TEST(Contact, ThreeNonlinearLayersCarryOneForce) {
+  // A strongly stiffening heel pad (p = 4), the Liu & Nigg soft shoe (p = 1.56) and grass.
+  const std::array<ContactLayer, 3> L = {ContactLayer{"heel_pad", 3.9e9, 4.0, 0.0, 0.0},
+                                         ContactLayer{"shoe", 1e6, 1.56, 0.0, 0.0},
+                                         ContactLayer{"surface", 3.5e5, 1.0, 0.0, 0.0}};
+  for (double d : {1e-4, 0.005, 0.02, 0.05}) {
+    double x[3];
+    SplitSeriesDeflections(L.data(), 3, d, x);
+    EXPECT_NEAR(x[0] + x[1] + x[2], d, 1e-15) << d;
+    const double F = LayerElasticForce(L[1], x[1]);
+    EXPECT_NEAR(LayerElasticForce(L[0], x[0]), F, 1e-9 * (1 + F)) << d;
+    EXPECT_NEAR(LayerElasticForce(L[2], x[2]), F, 1e-9 * (1 + F)) << d;
+  }
 }
 
 TEST(Contact, SeriesDampingDissipatesLikeTheLayersSum) {
