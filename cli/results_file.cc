@@ -462,6 +462,8 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
     const hid_t defl = Group(g, "deflections");
     Dataset(defl, "shoe_left", ts.shoe_deflection_m[0], n, 1, "m");
     Dataset(defl, "shoe_right", ts.shoe_deflection_m[1], n, 1, "m");
+    Dataset(defl, "heel_pad_left", ts.heel_pad_deflection_m[0], n, 1, "m");
+    Dataset(defl, "heel_pad_right", ts.heel_pad_deflection_m[1], n, 1, "m");
     Dataset(defl, "surface_left", ts.surface_deflection_m[0], n, 1, "m");
     Dataset(defl, "surface_right", ts.surface_deflection_m[1], n, 1, "m");
     H5Gclose(defl);

@@ -199,6 +199,18 @@ Library LoadLibraryFiles(const std::string& dir, std::string& current_file) {
       lib.wear_stiffening_per_500km = AsDouble(kv.second, shoes, name);
       continue;
     }
+    if (name == "heel_pad_secant_stiffness_N_m") {
+      lib.heel_pad_secant_N_m = AsDouble(kv.second, shoes, name);
+      RequirePositive(lib.heel_pad_secant_N_m, sh, name, shoes);
+      continue;
+    }
+    if (name == "heel_pad_exponent") {
+      lib.heel_pad_exponent = AsDouble(kv.second, shoes, name);
+      if (!(lib.heel_pad_exponent >= 1 && lib.heel_pad_exponent <= 8))
+        throw InputError(Where(shoes, sh[name]) + ": " + name + " = " + std::to_string(lib.heel_pad_exponent) +
+                         " is not allowed (1..8)");
+      continue;
+    }
     ShoeSpec s;
     s.name = name;
     const YAML::Node& n = kv.second;

@@ -77,6 +77,11 @@ struct Library {
   std::map<std::string, ShoeSpec> shoes;
   double shoe_reference_force_N = 1500;
   double wear_stiffening_per_500km = 0.44;
+  /// The runner's heel pad, the first part of every shoe's heel layer (shoes.yaml): its
+  /// secant stiffness at the reference force (N/m) and exponent. Used to report how the
+  /// layer's deflection splits between the pad and the midsole.
+  double heel_pad_secant_N_m = 113.0e3;
+  double heel_pad_exponent = 7.0;
   /// Files read, with their SHA-256 (provenance for results files).
   std::vector<std::pair<std::string, std::string>> files;
 };

@@ -271,6 +271,10 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   // ---- legs: hip -> ankle spring-damper, stiffness adapted to shoe and surface -------------
   const double wear = sc.wear_km >= 0 ? sc.wear_km : shoe.wear_km;
   rm.shoe_heel_secant_N_m = WornShoeStiffness(lib, shoe, wear);
+  rm.shoe_exponent = shoe.exponent;
+  rm.heel_pad_secant_N_m = lib.heel_pad_secant_N_m;
+  rm.heel_pad_exponent = lib.heel_pad_exponent;
+  rm.shoe_reference_force_N = lib.shoe_reference_force_N;
   rm.surface_stiffness_N_m = surface.stiffness_N_m;
   // Runners stiffen the leg as they raise the step rate (Farley & Gonzalez 1996).
   const double k_leg_nominal = r.leg_dimensionless_stiffness * rm.body_weight_N / rm.hip_height_m *
@@ -393,6 +397,15 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     throw InputError(std::string("running model: ") + e.what());
   }
   return rm;
+}
+
+double HeelPadDeflection(const RunningModel& rm, double d_m) {
+  if (!(d_m > 0)) return 0.0;
+  // Both laws through the reference point: F = F_ref (d / d_ref)^p with d_ref = F_ref / k_sec.
+  const double F_ref = rm.shoe_reference_force_N;
+  const double F = F_ref * std::pow(d_m * rm.shoe_heel_secant_N_m / F_ref, rm.shoe_exponent);
+  const double d_pad = (F_ref / rm.heel_pad_secant_N_m) * std::pow(F / F_ref, 1.0 / rm.heel_pad_exponent);
+  return std::min(d_pad, d_m);
 }
 
 }  // namespace sl

@@ -83,7 +83,11 @@ struct RunningModel {
   double lower_mass_kg = 0;
   double step_period_s = 0;             ///< 60 / cadence
   double strike_pitch_rad = 0;          ///< foot sole angle at touchdown, toe up positive
-  double shoe_heel_secant_N_m = 0;
+  double shoe_heel_secant_N_m = 0;     ///< heel layer (heel pad + midsole) F/d at the reference force, worn
+  double shoe_exponent = 1.5;          ///< that layer's stiffness exponent
+  double heel_pad_secant_N_m = 0;      ///< the heel pad alone at the reference force (shoes.yaml)
+  double heel_pad_exponent = 7.0;
+  double shoe_reference_force_N = 1500;
   double surface_stiffness_N_m = 0;
   double camber_rad = 0;
   double sacral_slope_rad = 0;
@@ -97,5 +101,11 @@ struct RunningModel {
 /// Builds and validates the model; throws InputError for unknown surface or shoe names or
 /// parameters out of range.
 RunningModel BuildRunningModel(const Library& lib, const Scenario& scenario);
+
+/// How a deflection d of the shoe's heel layer (m) splits between the heel pad and the
+/// midsole: the pad carries the layer's elastic force on its own law (shoes.yaml
+/// heel_pad_*), the midsole the rest. Returns the pad's share (m, 0..d); barefoot, the
+/// whole layer is the pad.
+double HeelPadDeflection(const RunningModel& rm, double d_m);
 
 }  // namespace sl

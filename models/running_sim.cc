@@ -347,12 +347,14 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
         ts.time_s.push_back(d.t_s);
         for (int s = 0; s < 2; ++s) {
           ts.grf_W[s].push_back(grf[s]);
-          double shoe = 0, surf = 0;
+          double layer = 0, surf = 0;
           for (int c : rm.foot_contacts[s]) {
-            shoe = std::max(shoe, d.contacts[c].layer_deflection_m[0]);
+            layer = std::max(layer, d.contacts[c].layer_deflection_m[0]);
             surf = std::max(surf, d.contacts[c].layer_deflection_m[1]);
           }
-          ts.shoe_deflection_m[s].push_back(shoe);
+          const double pad = HeelPadDeflection(rm, layer);
+          ts.heel_pad_deflection_m[s].push_back(pad);
+          ts.shoe_deflection_m[s].push_back(layer - pad);
           ts.surface_deflection_m[s].push_back(surf);
         }
         for (int l = 0; l < 6; ++l) {

@@ -67,7 +67,9 @@ struct TimeSeries {
   std::vector<std::vector<Vec3>> body_position;    ///< [body][sample] (m)
   std::vector<std::vector<Quat>> body_orientation; ///< [body][sample]
   std::vector<Vec3> pelvis_acc_W, hat_acc_W;        ///< (m/s²)
-  std::array<std::vector<double>, 2> shoe_deflection_m, surface_deflection_m;  ///< max over the foot's points
+  /// Largest deflection over the foot's points (m): the shoe's midsole, the runner's heel pad
+  /// under it, and the surface. Midsole + pad is the shoe layer's deflection (shoes.yaml).
+  std::array<std::vector<double>, 2> shoe_deflection_m, heel_pad_deflection_m, surface_deflection_m;
 };
 
 struct RunResult {

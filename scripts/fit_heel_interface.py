@@ -174,6 +174,8 @@ def main(argv):
         expect("worn_neutral.damping", shoes.get("worn_neutral", {}).get("damping", 0),
                fitted["worn_neutral_500km"][2], 0.05)
         expect("wear_stiffening_per_500km", top.get("wear_stiffening_per_500km", 0), wear, 0.02)
+        expect("heel_pad_secant_stiffness_N_m", top.get("heel_pad_secant_stiffness_N_m", 0), pad_layer[0], 0.01)
+        expect("heel_pad_exponent", top.get("heel_pad_exponent", 0), pad_layer[1], 0.01)
         for e in errors:
             print("MISMATCH: " + e)
         return 1 if errors else 0

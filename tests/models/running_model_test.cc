@@ -127,6 +127,24 @@ TEST(RunningModel, WornShoesAreStifferByTheDocumentedFactor) {
   EXPECT_NEAR(Build(s).shoe_heel_secant_N_m, Lib().shoes.at("worn_neutral").secant_stiffness_N_m, 1e-9);
 }
 
+TEST(RunningModel, HeelLayerDeflectionSplitsIntoPadAndMidsole) {
+  // Oracle: the derivation in scripts/fit_heel_interface.py. Where the neutral heel layer
+  // carries the reference force (1.5 kN), the pad alone deflects F / 113 kN/m = 13.3 mm and the
+  // Fuss 2025 midsole F / 118 kN/m = 12.7 mm; the one-layer fit follows their sum within 3 %.
+  const RunningModel rm = Build(Scenario{});
+  const double F = rm.shoe_reference_force_N;
+  const double d = F / rm.shoe_heel_secant_N_m;
+  const double pad = HeelPadDeflection(rm, d);
+  EXPECT_NEAR(pad, F / 113.0e3, 1e-9);
+  EXPECT_NEAR((d - pad) / (F / 118.0e3), 1.0, 0.03);
+  EXPECT_EQ(HeelPadDeflection(rm, 0.0), 0.0);
+  // Barefoot the heel layer is the pad: no midsole deflection at any load.
+  Scenario bare;
+  bare.shoe = "barefoot";
+  const RunningModel rb = Build(bare);
+  for (double x : {0.002, 0.01, 0.02}) EXPECT_NEAR(HeelPadDeflection(rb, x), x, 1e-12) << x;
+}
+
 TEST(RunningModel, CamberTiltsTheGroundUnderBothFeet) {
   Scenario s;
   s.surface = "cambered_road";
