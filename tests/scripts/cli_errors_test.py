@@ -104,6 +104,16 @@ with open(os.path.join(surf, "surfaces.yaml"), "w") as f:
     f.write(text_s.replace("  stiffness_N_m:", "  camber_dg: 2\n  stiffness_N_m:", 1))
 expect_error("misspelt optional parameter in a model file", ["--models", surf, "check", ok],
              "surfaces.yaml:", "camber_dg", "did you mean 'camber_deg'")
+shoes_dir = os.path.join(TMP, "models3")
+shutil.copytree(os.path.join(SRC, "models", "data"), shoes_dir)
+with open(os.path.join(shoes_dir, "shoes.yaml")) as f:
+    shoes = f.read().splitlines()
+line = next(i for i, l in enumerate(shoes) if l.startswith("heel_pad_exponent:"))
+shoes[line] = "heel_pad_exponent: 12"
+with open(os.path.join(shoes_dir, "shoes.yaml"), "w") as f:
+    f.write("\n".join(shoes) + "\n")
+expect_error("heel pad exponent out of range", ["--models", shoes_dir, "check", ok],
+             f"shoes.yaml:{line + 1}:", "heel_pad_exponent", "12", "1..8")
 expect_error("missing model folder", ["--models", os.path.join(TMP, "none"), "check", ok], "runner.yaml", "cannot read")
 
 # --- output path ---------------------------------------------------------------------------
