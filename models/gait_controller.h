@@ -31,10 +31,10 @@ struct GaitState {
     bool stance = false;
     double t_touchdown_s = -1e3, t_toeoff_s = -1e3;  ///< last events (s)
     Vec3 p_toeoff_rel_W = Vec3::Zero();  ///< ankle relative to the hip at toe-off (m)
-    double unloaded_since_s = -1;
+    double unloaded_since_s = -1;  ///< start of the current unloaded interval in stance (s)
     double rest_at_touchdown_m = 0;  ///< leg rest length when the foot landed (m)
     double touchdown_ahead_m = 0.3;  ///< how far ahead of the hip the foot landed (m)
-    double t_max_compression_s = -1e3;  ///< time of the leg's maximum compression in this stance (s)  ///< start of the current unloaded interval in stance (s)
+    double t_max_compression_s = -1e3;  ///< time of the leg's maximum compression in this stance (s)
   };
   std::array<Leg, 2> leg;
   double thrust_m = 0;            ///< stance leg lengthening after mid-stance (m); starts at thrust_initial_m
