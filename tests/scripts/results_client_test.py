@@ -89,6 +89,11 @@ with h5py.File(r1, "r") as f:
     n = g["time"].shape[0]
     check(g["joints/L5_S1/force"].shape == (n, 3), "joint force is N x 3")
     check(g["bodies/HAT/orientation"].shape == (n, 4), "orientation is N x 4")
+    # The heel layer's deflection, split into the midsole's and the heel pad's, and the surface's.
+    for d in ["shoe_left", "heel_pad_left", "surface_right"]:
+        x = g["deflections/" + d][:]
+        check(x.shape == (n,) and np.all(np.isfinite(x)) and x.min() >= 0, f"deflections/{d}: N finite, >= 0")
+    check(g["deflections/heel_pad_left"][:].max() > 0.005, "the heel pad deflects more than 5 mm in a heel strike")
     missing = []
     g.visititems(lambda k, o: missing.append(k) if isinstance(o, h5py.Dataset) and "units" not in o.attrs else None)
     check(not missing, f"every dataset has units, missing: {missing[:3]}")
