@@ -225,6 +225,8 @@ Library LoadLibraryFiles(const std::string& dir, std::string& current_file) {
     lib.shoes[name] = s;
   }
   used->CheckAllRead(sh, shoes);
+  for (const char* key : {"heel_pad_secant_stiffness_N_m", "heel_pad_exponent"})
+    if (!sh[key]) throw InputError(shoes + ": " + key + " is missing (the runner's heel pad under every shoe; see scripts/fit_heel_interface.py)");
   for (const auto& f : {runner, surfaces, shoes}) lib.files.emplace_back(f, Sha256File(f));
   return lib;
 }

@@ -80,8 +80,8 @@ struct Library {
   /// The runner's heel pad, the first part of every shoe's heel layer (shoes.yaml): its
   /// secant stiffness at the reference force (N/m) and exponent. Used to report how the
   /// layer's deflection splits between the pad and the midsole.
-  double heel_pad_secant_N_m = 113.0e3;
-  double heel_pad_exponent = 7.0;
+  double heel_pad_secant_N_m = 0;  ///< required in shoes.yaml
+  double heel_pad_exponent = 0;    ///< required in shoes.yaml
   /// Files read, with their SHA-256 (provenance for results files).
   std::vector<std::pair<std::string, std::string>> files;
 };

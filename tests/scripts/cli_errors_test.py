@@ -114,6 +114,10 @@ with open(os.path.join(shoes_dir, "shoes.yaml"), "w") as f:
     f.write("\n".join(shoes) + "\n")
 expect_error("heel pad exponent out of range", ["--models", shoes_dir, "check", ok],
              f"shoes.yaml:{line + 1}:", "heel_pad_exponent", "12", "1..8")
+with open(os.path.join(shoes_dir, "shoes.yaml"), "w") as f:
+    f.write("\n".join(l for l in shoes if not l.startswith("heel_pad_exponent:")) + "\n")
+expect_error("heel pad exponent missing", ["--models", shoes_dir, "check", ok],
+             "shoes.yaml", "heel_pad_exponent", "missing")
 expect_error("missing model folder", ["--models", os.path.join(TMP, "none"), "check", ok], "runner.yaml", "cannot read")
 
 # --- output path ---------------------------------------------------------------------------
