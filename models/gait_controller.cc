@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace sl {
 namespace {
@@ -111,7 +112,12 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
   for (int s = 0; s < 2; ++s) {
     GaitState::Leg& leg = gs.leg[s];
     const double fn = FootNormal(rm, d, s);
-    if (!leg.stance && fn > kTouchdownN && t - leg.t_toeoff_s > 0.05) {
+    // A foot may land only when it is next: the other leg is in stance or left the ground after
+    // this one. A swing foot that brushes the ground just after its own lift-off while the
+    // other foot is still to land (a toe scuff, seen on forefoot strikes) is not a step.
+    const GaitState::Leg& other = gs.leg[1 - s];
+    const bool next_to_land = other.stance || other.t_toeoff_s > leg.t_toeoff_s;
+    if (!leg.stance && fn > kTouchdownN && t - leg.t_toeoff_s > 0.05 && next_to_land) {
       leg.stance = true;
       leg.t_touchdown_s = t;
       leg.rest_at_touchdown_m = d.line_rest_length_m[rm.leg_line[s]];
@@ -122,6 +128,13 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
         const double v_avg = (p_com.x() - gs.x_last_touchdown_m) / T;
         // Cadence: a step longer than the target needs less flight, i.e. less thrust.
         gs.thrust_m = std::clamp(gs.thrust_m + g.thrust_gain * (rm.step_period_s - T), g.thrust_min_m, g.thrust_max_m);
+        // Symmetry: the step that just ended came from the other leg's push-off. A leg whose
+        // last step was longer than the mean of the two pushes that much less (proportional, on
+        // the left/right difference only; the common thrust above keeps the cadence).
+        gs.leg[1 - s].step_s = T;
+        const double T0 = gs.leg[0].step_s, T1 = gs.leg[1].step_s;
+        for (int j = 0; j < 2; ++j)
+          gs.leg[j].thrust_m = gs.thrust_m + (T0 > 0 && T1 > 0 ? g.thrust_symmetry_gain * (0.5 * (T0 + T1) - gs.leg[j].step_s) : 0.0);
         // Speed: integral correction of the foot placement.
         gs.placement_offset_m = std::clamp(gs.placement_offset_m + g.speed_integral_m_per_m_s * (v_avg - sc.speed_m_s), -0.4, 0.4);
       }
@@ -208,10 +221,11 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // energy as vertical: in early stance the spring also stores the horizontal kinetic
       // energy, about 100 J against a 15 J target, so the thrust sat at its lower bound, -4 cm,
       // through every push-off.)
-      const double thrust = gs.thrust_m;
-      // Lift-off: once the foot is as far behind the hip as it landed ahead of it, the knee
-      // flexes and the leg unloads (a symmetric stance, as in spring-mass running).
-      const double behind = (p_WH.x() - F.p_WB.x()) - std::max(leg.touchdown_ahead_m, 0.25);
+      const double thrust = leg.thrust_m;
+      // Lift-off: once the foot is liftoff_distance_ratio of its landing distance behind the
+      // hip, the knee flexes and the leg unloads (runner.yaml: below 1, so that the lift-off
+      // comes before the leg's natural unloading and both legs leave at the same geometry).
+      const double behind = (p_WH.x() - F.p_WB.x()) - g.liftoff_distance_ratio * std::max(leg.touchdown_ahead_m, 0.25);
       const double release = Smooth(behind / 0.04);
       d.line_rest_length_m[line] = (L_rest + thrust * ramp) - release * g.swing_clearance_m;
       // Friction couple of the foot about the leg: mu x load x half the contact spread.
@@ -328,7 +342,9 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       dp -= dp.dot(e) * e;  // transverse only: the leg spring holds the length
       dv -= dv.dot(e) * e;
       a_ff -= a_ff.dot(e) * e;
-      const double m_foot = rm.model->bodies[rm.ankle[s]].mass_kg + rm.model->bodies[rm.sole[s]].mass_kg;
+      // The lower mass the swing servo carries: shank, foot and the shank's soft tissue.
+      double m_foot = rm.model->bodies[rm.ankle[s]].mass_kg + rm.model->bodies[rm.sole[s]].mass_kg;
+      if (rm.soft_tissue[s] >= 0) m_foot += rm.model->bodies[rm.soft_tissue[s]].mass_kg;
       Vec3 F_foot = m_foot * a_ff + g.swing_stiffness_N_m * dp + g.swing_damping_Ns_m * dv;
       // Knee: damp the leg-length motion relative to the planned rate.
       const double c_axial = 2.0 * g.knee_damping_ratio * std::sqrt(rm.leg_stiffness_N_m * m_foot);
@@ -387,6 +403,7 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   // runner falls (5 m/s did).
   gs.contact_time_s = FirstGuessContactTime(rm);
   gs.thrust_m = rm.gains.thrust_initial_m;
+  gs.leg[0].thrust_m = gs.leg[1].thrust_m = gs.thrust_m;
   // Hips at the apex of a short flight; the right foot half a contact length ahead. The first
   // landing is neutral: the overstride's reach comes with the first swing (starting on a leg
   // inclined for 0.12 m or more of overstride, the runner fell in the first stance).
@@ -416,6 +433,7 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
     }
     SetBodyState(m, d, rm.ankle[s], ankle, q, v, Vec3::Zero());
     SetBodyState(m, d, rm.sole[s], ankle, q, v, Vec3::Zero());
+    if (rm.soft_tissue[s] >= 0) SetBodyState(m, d, rm.soft_tissue[s], ankle, Quat::Identity(), v, Vec3::Zero());
     d.line_rest_length_m[rm.leg_line[s]] = (ankle - hip).norm();
   }
 }

@@ -35,9 +35,11 @@ struct GaitState {
     double rest_at_touchdown_m = 0;  ///< leg rest length when the foot landed (m)
     double touchdown_ahead_m = 0.3;  ///< how far ahead of the hip the foot landed (m)
     double t_max_compression_s = -1e3;  ///< time of the leg's maximum compression in this stance (s)
+    double thrust_m = 0;  ///< this leg's lengthening after mid-stance (m): the common one plus its symmetry trim
+    double step_s = 0;    ///< duration of the last step this leg's push-off produced (s)
   };
   std::array<Leg, 2> leg;
-  double thrust_m = 0;            ///< stance leg lengthening after mid-stance (m); starts at thrust_initial_m
+  double thrust_m = 0;            ///< common stance-leg lengthening after mid-stance (m); starts at thrust_initial_m
   double placement_offset_m = 0;  ///< integral speed correction of the foot placement
   double contact_time_s = 0.24;   ///< running average of the measured contact times (s)
   double last_touchdown_s = -1;

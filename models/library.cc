@@ -59,6 +59,14 @@ RunnerParams ReadRunner(const std::string& file) {
   r.foot_inertia = Arr<3>(s, "foot_inertia_kg_m2", file, S);
   r.sole_inertia = Arr<3>(s, "sole_inertia_kg_m2", file, S);
   r.foot_mass_fraction = GetDouble(s, "foot_mass_fraction", file, S);
+  r.shank_soft_tissue_share = GetDouble(s, "shank_soft_tissue_share", file, S);
+  if (!(r.shank_soft_tissue_share >= 0 && r.shank_soft_tissue_share <= 0.9))
+    throw InputError(Where(file, s["shank_soft_tissue_share"]) + ": shank_soft_tissue_share = " +
+                     std::to_string(r.shank_soft_tissue_share) + " is not allowed (0..0.9)");
+  r.shank_soft_tissue_stiffness_N_m = GetDouble(s, "shank_soft_tissue_stiffness_N_m", file, S);
+  RequirePositive(r.shank_soft_tissue_stiffness_N_m, s, "shank_soft_tissue_stiffness_N_m", file);
+  r.shank_soft_tissue_damping_Ns_m = GetDouble(s, "shank_soft_tissue_damping_Ns_m", file, S);
+  RequirePositive(r.shank_soft_tissue_damping_Ns_m, s, "shank_soft_tissue_damping_Ns_m", file);
   r.ankle_joint_stiffness_N_m = GetDouble(s, "ankle_joint_stiffness_N_m", file, S);
   r.ankle_joint_damping_Ns_m = GetDouble(s, "ankle_joint_damping_Ns_m", file, S);
   r.hip_width_m = GetDouble(s, "hip_width_m", file, S);

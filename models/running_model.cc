@@ -181,6 +181,20 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     rm.ankle[s] = add_body(snames[s], rm.lower_mass_kg - r.foot_mass_fraction * M, Diag(r.foot_inertia, si), ankle, Mat3::Identity());
     rm.sole[s] = add_body(fnames[s], m_sole, Diag(r.sole_inertia, si), ankle, Mat3::Identity());
   }
+  // Shank soft tissue: a wobbling mass on the shank (Liu & Nigg 2000), its share of the lower
+  // mass taken from the shank body and hung at the shank's centre on a spring-damper.
+  const double m_soft = r.shank_soft_tissue_share * rm.lower_mass_kg;
+  if (m_soft > 0) {
+    Check(m_soft < rm.lower_mass_kg - r.foot_mass_fraction * M, "shank soft tissue mass (kg)", m_soft, "below the shank's mass");
+    const char* tnames[2] = {"shank_soft_tissue_l", "shank_soft_tissue_r"};
+    for (int s = 0; s < 2; ++s) {
+      m.bodies[rm.ankle[s]].mass_kg -= m_soft;
+      // A solid cylinder around the tibia, 0.4 m long and 0.05 m in radius (E).
+      const double Ixx = m_soft * (3 * 0.05 * 0.05 + 0.4 * 0.4) / 12 * sl * sl;
+      const Vec3 I(Ixx, Ixx, 0.5 * m_soft * 0.05 * 0.05 * sl * sl);
+      rm.soft_tissue[s] = add_body(tnames[s], m_soft, I.asDiagonal(), rm.p_WB0[rm.ankle[s]], Mat3::Identity());
+    }
+  }
   auto local = [&](BodyIndex b, const Vec3& p_W) { return Vec3(rm.q_WB0[b].conjugate() * (p_W - rm.p_WB0[b])); };
 
   // ---- intervertebral joints ------------------------------------------------------------
@@ -265,6 +279,22 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     k.k_rot_Nm_rad = Vec3(200.0, 0.0, 200.0);
     k.c_rot_Nms_rad = Vec3(2.0, 0.05, 2.0);
     rm.ankle_bushing[s] = static_cast<int>(m.bushings.size());
+    m.bushings.push_back(k);
+  }
+
+  // ---- shank soft tissue: spring-damper to the shank (translation; rotation lightly held) ----
+  for (int s = 0; s < 2 && m_soft > 0; ++s) {
+    Bushing k;
+    k.name = s == 0 ? "shank_soft_tissue_l" : "shank_soft_tissue_r";
+    k.parent = rm.ankle[s];
+    k.child = rm.soft_tissue[s];
+    // Scaled with body mass, so that the tissue's natural frequency stays Liu & Nigg's.
+    k.k_trans_N_m = Vec3::Constant(r.shank_soft_tissue_stiffness_N_m * sm);
+    k.c_trans_Ns_m = Vec3::Constant(r.shank_soft_tissue_damping_Ns_m * sm);
+    // Rotation: the tissue turns with the shank (E: 200 N·m/rad, about critically damped on
+    // its inertia, so that no slow rocking carries over from one stride to the next).
+    k.k_rot_Nm_rad = Vec3::Constant(200.0 * si);
+    k.c_rot_Nms_rad = Vec3::Constant(2.0 * std::sqrt(200.0 * si * m.bodies[rm.soft_tissue[s]].I_Bcm_B(0, 0)));
     m.bushings.push_back(k);
   }
 
@@ -379,6 +409,10 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.landing_flex_height_m = r.Control("landing_flex_height_m") * sl;
   g.landing_flex_ratio = r.Control("landing_flex_ratio");
   g.contact_time_smoothing = r.Control("contact_time_smoothing");
+  g.liftoff_distance_ratio = r.Control("liftoff_distance_ratio");
+  g.thrust_symmetry_gain = r.Control("thrust_symmetry_gain_m_per_s");
+  Check(g.thrust_symmetry_gain >= 0 && g.thrust_symmetry_gain <= 2.0, "control.thrust_symmetry_gain_m_per_s", g.thrust_symmetry_gain, "0..2");
+  Check(g.liftoff_distance_ratio > 0.3 && g.liftoff_distance_ratio <= 2.0, "control.liftoff_distance_ratio", g.liftoff_distance_ratio, "0.3..2");
   g.settle_fraction = r.Control("settle_fraction");
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));

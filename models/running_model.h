@@ -39,6 +39,7 @@ struct ControlGains {
   double foot_flight_k, foot_flight_c, ankle_stance_k, ankle_stance_c;
   double thrust_gain, thrust_min_m, thrust_max_m, touchdown_sink_speed_m_s, retraction_fraction;
   double thrust_initial_m;  ///< stance leg lengthening after mid-stance on the first step (m)
+  double thrust_symmetry_gain;  ///< m of thrust per s of a leg's step-time excess over the two legs' mean
   double swing_clearance_m;         ///< ankle lift in mid-swing (knee flexion)
   double extension_lead_s, extension_time_s;
   double knee_damping_ratio;        ///< damping of the swinging lower mass on the leg spring
@@ -46,6 +47,7 @@ struct ControlGains {
   double landing_flex_ratio;        ///< leg shortening per metre of foot descent in that zone (m/m)
   double contact_time_smoothing;    ///< weight of the newest contact in the planning contact time
   double settle_fraction;           ///< share of the contact time over which the leg re-extends after landing
+  double liftoff_distance_ratio;    ///< lift-off once the foot is this share of its landing distance behind the hip
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
   double residual_k, residual_c, residual_lateral_k, residual_lateral_c, residual_speed_Ns_m, residual_vertical_Ns_m;
@@ -61,6 +63,8 @@ struct RunningModel {
   std::array<BodyIndex, 2> ankle{};     ///< lower leg (shank) at the ankle: the leg spring's end; 0 left, 1 right
   std::array<BodyIndex, 2> sole{};      ///< the foot under it (contacts), on a ball joint at the ankle
   std::array<int, 2> ankle_bushing{};   ///< the ball joint (translational bushing)
+  /// Shank soft tissue (wobbling mass) hung on each shank, -1 when runner.yaml's share is 0.
+  std::array<BodyIndex, 2> soft_tissue{-1, -1};
   // elements
   std::array<int, 6> level_bushing{};   ///< L5_S1 .. T12_L1
   std::array<std::string, 6> level_names;

@@ -35,15 +35,16 @@ TEST(RunningModel, MassesAddUpToTheRunnerPlusShoes) {
 }
 
 TEST(RunningModel, TheFootIsALightBodyOnABallJointUnderTheShank) {
-  // Oracle: de Leva 1996 foot mass (1.37 % of body mass) plus the shoe; shank + foot = the
-  // documented lower mass (0.08 x body mass, Clark 2017) plus the shoe; the ankle joint is
+  // Oracle: de Leva 1996 foot mass (1.37 % of body mass) plus the shoe; shank + its soft
+  // tissue + foot = the documented lower mass (0.08 x body mass, Clark 2017) plus the shoe; the ankle joint is
   // free in pitch (the controller's plantarflexor couple holds it) and ties roll and yaw.
   const RunningModel rm = Build(Scenario{});
   const double shoe = Lib().shoes.at("neutral").mass_kg;
   for (int s = 0; s < 2; ++s) {
     const double foot = rm.model->bodies[rm.sole[s]].mass_kg, shank = rm.model->bodies[rm.ankle[s]].mass_kg;
+    const double tissue = rm.model->bodies[rm.soft_tissue[s]].mass_kg;
     EXPECT_NEAR(foot, 0.0137 * 70.0 + shoe, 1e-9);
-    EXPECT_NEAR(foot + shank, 0.08 * 70.0 + shoe, 1e-9);
+    EXPECT_NEAR(foot + shank + tissue, 0.08 * 70.0 + shoe, 1e-9);
     for (int c : rm.foot_contacts[s]) EXPECT_EQ(rm.model->contacts[c].body, rm.sole[s]);
     const Bushing& ankle = rm.model->bushings[rm.ankle_bushing[s]];
     EXPECT_EQ(ankle.parent, rm.ankle[s]);
@@ -53,6 +54,41 @@ TEST(RunningModel, TheFootIsALightBodyOnABallJointUnderTheShank) {
     EXPECT_GT(ankle.k_rot_Nm_rad.z(), 0.0);
     EXPECT_EQ(rm.model->lines[rm.leg_line[s]].body_b, rm.ankle[s]);  // the leg spring ends at the ankle
   }
+}
+
+TEST(RunningModel, ShankSoftTissueIsLiuAndNiggsWobblingMass) {
+  // Oracle: Liu & Nigg 2000 (data sheet 3a): the lower wobbling mass is 6.00 of 12.15 kg of the
+  // lower mass (share 0.49), coupled by k2 = 6 kN/m and c2 = 650 N·s/m; here for a 70 kg
+  // runner (the coupling scales with body mass, runner.yaml's reference is 70 kg) and for a
+  // 105 kg one (x 1.5). A share of 0 leaves the shank rigid: no soft-tissue body.
+  for (double mass : {70.0, 105.0}) {
+    Scenario sc;
+    sc.body_mass_kg = mass;
+    const RunningModel rm = Build(sc);
+    for (int s = 0; s < 2; ++s) {
+      ASSERT_GE(rm.soft_tissue[s], 0);
+      EXPECT_NEAR(rm.model->bodies[rm.soft_tissue[s]].mass_kg, 0.49 * 0.08 * mass, 1e-9);
+      int found = 0;
+      for (const Bushing& b : rm.model->bushings) {
+        if (b.child != rm.soft_tissue[s]) continue;
+        ++found;
+        EXPECT_EQ(b.parent, rm.ankle[s]);
+        for (int i = 0; i < 3; ++i) {
+          EXPECT_NEAR(b.k_trans_N_m[i], 6000.0 * mass / 70.0, 1e-9);
+          EXPECT_NEAR(b.c_trans_Ns_m[i], 650.0 * mass / 70.0, 1e-9);
+        }
+      }
+      EXPECT_EQ(found, 1);
+    }
+  }
+  Library rigid = Lib();
+  rigid.runner.shank_soft_tissue_share = 0;
+  const RunningModel rm = BuildRunningModel(rigid, Scenario{});
+  EXPECT_EQ(rm.soft_tissue[0], -1);
+  EXPECT_EQ(rm.soft_tissue[1], -1);
+  double lower = 0;
+  for (int s = 0; s < 2; ++s) lower += rm.model->bodies[rm.ankle[s]].mass_kg + rm.model->bodies[rm.sole[s]].mass_kg;
+  EXPECT_NEAR(lower, 2 * (0.08 * 70.0 + Lib().shoes.at("neutral").mass_kg), 1e-9);
 }
 
 TEST(RunningModel, PelvicTiltMovesSacralSlopeOneToOneAndLordosisFollows) {

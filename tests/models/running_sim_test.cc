@@ -72,11 +72,11 @@ struct SeriesRun {
   }
 };
 
-SeriesRun RunWithSeries(int strides, double output_rate_hz = 1000, Scenario s = {}) {
+SeriesRun RunWithSeries(int strides, double output_rate_hz = 1000, Scenario s = {}, const Library& lib = Lib()) {
   s.strides = strides;
   s.warmup_strides = 2;
   s.output_rate_hz = output_rate_hz;
-  SeriesRun run{BuildRunningModel(Lib(), s), {}, {}, 0};
+  SeriesRun run{BuildRunningModel(lib, s), {}, {}, 0};
   run.r = SimulateRunning(run.rm);
   EXPECT_EQ(run.r.status, "ok") << run.r.reason;
   for (const GaitEvent& e : run.r.events)
@@ -201,14 +201,67 @@ TEST(RunningSim, SlowRunningStaysSteadyOverManyStrides) {
 
 TEST(RunningSim, ForefootStrikeLowersTheLoadingRate) {
   // Issue 3 validation, Lieberman 2010 (via Daoud 2012): a forefoot strike loads more slowly
-  // than a rearfoot strike. The mechanism: the light foot lands first and the shank's momentum
-  // reaches the ground through the ankle, whose rotation the plantarflexors resist. (The
-  // forefoot strike still shows a small impact peak; validate reports it.)
+  // than a rearfoot strike and has no distinct impact peak. The mechanism: the light foot lands
+  // first and the shank's momentum reaches the ground through the ankle, whose rotation the
+  // plantarflexors resist, and through the shank's soft tissue. (With a rigid shank every
+  // forefoot step showed a small impact peak.)
   Scenario rear, fore;
   fore.foot_strike = FootStrike::kForefoot;
-  const Metrics a = Simulate(rear), b = Simulate(fore);
+  const Metrics a = Simulate(rear, 8), b = Simulate(fore, 8);
   EXPECT_LT(b.both.loading_rate_bw_s.mean, a.both.loading_rate_bw_s.mean);
-  EXPECT_LT(b.both.impact_peak_bw.mean, a.both.impact_peak_bw.mean);
+  EXPECT_EQ(a.both.impact_peak_fraction, 1.0);
+  // At most one step in sixteen (the first measured forefoot step, 2 strides after the start
+  // on a rearfoot-like apex, still has one).
+  EXPECT_LE(b.both.impact_peak_fraction, 0.1);
+  // The pitched-down forefoot brushes the ground just after its lift-off; the controller must
+  // not take that scuff for a landing (gait_controller.cc), or the gait breaks.
+  EXPECT_EQ(b.irregular_steps, 0);
+}
+
+// Mean over the measured stances of the lowest vertical force (BW) between the impact peak
+// (the first local maximum within 60 ms of touchdown) and the stance's highest force.
+double MeanPostImpactValleyBw(const SeriesRun& run) {
+  const auto& t = run.r.series.time_s;
+  double sum = 0;
+  int n = 0;
+  for (size_t k = 4; k + 1 < run.touchdowns.size(); ++k) {
+    const int side = run.touchdowns[k].side;
+    const auto& f = run.r.series.grf_W[side];
+    const size_t a = run.Index(run.touchdowns[k].t_s), b = run.Index(run.touchdowns[k + 1].t_s);
+    size_t top = a;
+    for (size_t i = a; i < b; ++i)
+      if (f[i].z() > f[top].z()) top = i;
+    size_t peak = 0;
+    for (size_t i = a + 1; i < top && t[i] - t[a] < 0.06; ++i)
+      if (f[i].z() > f[i - 1].z() && f[i].z() >= f[i + 1].z()) {
+        peak = i;
+        break;
+      }
+    if (peak == 0) continue;
+    double low = f[peak].z();
+    for (size_t i = peak; i <= top; ++i) low = std::min(low, f[i].z());
+    sum += low / (run.mass_kg * 9.81);
+    ++n;
+  }
+  EXPECT_GT(n, 4);
+  return n > 0 ? sum / n : 0.0;
+}
+
+TEST(RunningSim, ShankSoftTissueLowersTheImpactPeakAndFillsTheValleyAfterIt) {
+  // Oracle: Liu & Nigg 2000 (data sheet 3a): the impact peak rises with the rigid share of the
+  // lower mass; with all of it rigid (share 0) the peak must be higher than with Liu & Nigg's
+  // wobbling share (0.49). And the human vertical force falls only a little after the impact
+  // peak before it rises to the active peak (Cavanagh & Lafortune 1980's curves): with a rigid
+  // shank the foot's rebound left a dip to about 1.1 BW, the soft tissue's damper fills it.
+  Library rigid_lib = Lib();
+  rigid_lib.runner.shank_soft_tissue_share = 0;
+  const SeriesRun soft = RunWithSeries(6, 1000), rigid = RunWithSeries(6, 1000, Scenario{}, rigid_lib);
+  EXPECT_LT(soft.r.metrics.both.impact_peak_bw.mean, rigid.r.metrics.both.impact_peak_bw.mean - 0.1);
+  const double valley_soft = MeanPostImpactValleyBw(soft), valley_rigid = MeanPostImpactValleyBw(rigid);
+  EXPECT_GT(valley_soft, valley_rigid + 0.1);
+  // The dip stays below the impact peak (a distinct impact peak) and above body weight.
+  EXPECT_LT(valley_soft, soft.r.metrics.both.impact_peak_bw.mean);
+  EXPECT_GT(valley_soft, 1.0);
 }
 
 TEST(RunningSim, ThrustHoldsTheRequestedCadence) {
@@ -395,9 +448,10 @@ TEST(RunningSim, FastRunningDoesNotLimp) {
 
 TEST(RunningSim, LeftAndRightAgreeOnFlatGround) {
   // Issue 3 validation: the two sides within 2 % on flat ground (GRF peaks, loading rate and
-  // contact time; with the foot on an ankle joint the contact times differ by ~1.7 % over 8
-  // strides, 1.2 % over 16).
-  const Metrics m = Simulate(Scenario{}, 8);
+  // contact time). Over 16 strides: with the shank's soft tissue the loading rate varies from
+  // step to step by about 4 % (SD; runners vary by 5-10 %), so the mean of 8 steps a side is
+  // only good to about 1.4 % and two sides' means to 2 %: 8 strides cannot resolve the 2 %.
+  const Metrics m = Simulate(Scenario{}, 16);
   auto rel = [](double a, double b) { return std::abs(a - b) / (0.5 * (a + b)); };
   EXPECT_LT(rel(m.left.impact_peak_bw.mean, m.right.impact_peak_bw.mean), 0.02);
   EXPECT_LT(rel(m.left.active_peak_bw.mean, m.right.active_peak_bw.mean), 0.02);
