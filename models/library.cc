@@ -1,7 +1,9 @@
 #include "models/library.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 
 #include "models/yaml_util.h"
@@ -18,6 +20,12 @@ std::array<double, N> Arr(const YAML::Node& map, const std::string& key, const s
   std::array<double, N> a{};
   for (size_t i = 0; i < N; ++i) a[i] = v[i];
   return a;
+}
+
+std::string Num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", v);
+  return b;
 }
 
 void RequirePositive(double v, const YAML::Node& map, const std::string& key, const std::string& file) {
@@ -138,6 +146,13 @@ RunnerParams ReadRunner(const std::string& file) {
       continue;
     }
     r.control[key] = AsDouble(kv.second, file, "control." + key);
+    // Gains whose meaning has bounds: reported with the file, line and allowed range.
+    static const std::map<std::string, std::pair<double, double>> kRanges = {
+        {"liftoff_distance_ratio", {0.3, 2.0}}, {"thrust_symmetry_gain_m_per_s", {0.0, 2.0}}};
+    const auto range = kRanges.find(key);
+    if (range != kRanges.end() && !(r.control[key] >= range->second.first && r.control[key] <= range->second.second))
+      throw InputError(Where(file, kv.second) + ": control." + key + " = " + std::to_string(r.control[key]) +
+                       " is not allowed (" + Num(range->second.first) + ".." + Num(range->second.second) + ")");
   }
   for (const char* strike : {"rearfoot", "midfoot", "forefoot"})
     if (!r.strike_pitch_rad.count(strike))

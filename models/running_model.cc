@@ -411,8 +411,6 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.contact_time_smoothing = r.Control("contact_time_smoothing");
   g.liftoff_distance_ratio = r.Control("liftoff_distance_ratio");
   g.thrust_symmetry_gain = r.Control("thrust_symmetry_gain_m_per_s");
-  Check(g.thrust_symmetry_gain >= 0 && g.thrust_symmetry_gain <= 2.0, "control.thrust_symmetry_gain_m_per_s", g.thrust_symmetry_gain, "0..2");
-  Check(g.liftoff_distance_ratio > 0.3 && g.liftoff_distance_ratio <= 2.0, "control.liftoff_distance_ratio", g.liftoff_distance_ratio, "0.3..2");
   g.settle_fraction = r.Control("settle_fraction");
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));

@@ -118,6 +118,21 @@ with open(os.path.join(shoes_dir, "shoes.yaml"), "w") as f:
     f.write("\n".join(l for l in shoes if not l.startswith("heel_pad_exponent:")) + "\n")
 expect_error("heel pad exponent missing", ["--models", shoes_dir, "check", ok],
              "shoes.yaml", "heel_pad_exponent", "missing")
+runner_dir = os.path.join(TMP, "runner_models")
+shutil.copytree(os.path.join(SRC, "models", "data"), runner_dir)
+with open(os.path.join(runner_dir, "runner.yaml")) as f:
+    runner = f.read().splitlines()
+for key, bad, allowed in (("shank_soft_tissue_share", "1.5", "0..0.9"),
+                          ("liftoff_distance_ratio", "0.1", "0.3..2"),
+                          ("thrust_symmetry_gain_m_per_s", "-1", "0..2")):
+    edited = list(runner)
+    line = next(i for i, l in enumerate(edited) if l.strip().startswith(key + ":"))
+    indent = edited[line][: len(edited[line]) - len(edited[line].lstrip())]
+    edited[line] = f"{indent}{key}: {bad}"
+    with open(os.path.join(runner_dir, "runner.yaml"), "w") as f:
+        f.write("\n".join(edited) + "\n")
+    expect_error(f"runner.yaml {key} out of range", ["--models", runner_dir, "check", ok],
+                 f"runner.yaml:{line + 1}:", key, bad, allowed)
 expect_error("missing model folder", ["--models", os.path.join(TMP, "none"), "check", ok], "runner.yaml", "cannot read")
 
 # --- output path ---------------------------------------------------------------------------
