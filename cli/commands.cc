@@ -313,12 +313,15 @@ int Validate(const std::string& models_dir) {
   const double d_contact = mq.both.contact_time_s.mean - ms.both.contact_time_s.mean;
   // The runner does not yet hold the scenario's speed: say at which speeds it really ran.
   const std::string ran = "; ran " + num(ms.mean_speed_m_s, 2) + " -> " + num(mq.mean_speed_m_s, 2) + " m/s";
+  // The impact peak is averaged over the steps that have one: say how many did.
+  const std::string with_peak = "; steps with an impact peak " + num(100 * ms.both.impact_peak_fraction, 0) + " -> " +
+                                num(100 * mq.both.impact_peak_fraction, 0) + " %";
   // The impact peak's rise per m/s actually run, against Mercer 2005's slope at the preferred
   // stride length, 0.178 +- 0.16 BW per m/s (mean +- SD over 10 runners): a sign check alone
   // passed a rise four times too steep.
   const double d_speed = std::max(1e-6, mq.mean_speed_m_s - ms.mean_speed_m_s);
   range("2.5 -> 5.0 m/s: impact peak slope (BW per m/s)", d_impact / d_speed, 0.178 - 0.16, 0.178 + 0.16,
-        "Mercer 2005 (V7: 0.178 +- 0.16, preferred stride length)" + ran);
+        "Mercer 2005 (V7: 0.178 +- 0.16, preferred stride length)" + ran + with_peak);
   rows.push_back({"2.5 -> 5.0 m/s: active peak change (BW)", num(d_active), "> 0", d_active > 0, "Keller 1996; Mercer 2005" + ran});
   rows.push_back({"2.5 -> 5.0 m/s: contact time change (s)", num(d_contact), "< 0", d_contact < 0, "Keller 1996; Munro 1987" + ran});
   // Symmetry at speed as well: at 4.5-5 m/s the runner settles into a limp (one foot lands
