@@ -395,7 +395,10 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.foot_flight_k = r.Control("foot_flight_stiffness_Nm_rad");
   g.foot_flight_c = r.Control("foot_flight_damping_Nms_rad");
   g.ankle_stance_k = r.Control("ankle_stance_stiffness_Nm_rad") * sm * sl;
-  g.ankle_stance_c = r.Control("ankle_stance_damping_Nms_rad") * sm * sl;
+  // Scaled as the foot's pitch inertia (mass x height^2), so that the damping's time constant
+  // is the same for every runner: scaled as the stiffness (mass x height), a 1.55 m runner's
+  // foot chattered against the ground under the 0.5 ms control period and fell (50 and 70 kg).
+  g.ankle_stance_c = r.Control("ankle_stance_damping_Nms_rad") * sm * sl * sl;
   g.thrust_gain = r.Control("thrust_gain");
   g.thrust_min_m = r.Control("thrust_min_m");
   g.thrust_max_m = r.Control("thrust_max_m");
