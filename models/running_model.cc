@@ -182,7 +182,8 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     rm.sole[s] = add_body(fnames[s], m_sole, Diag(r.sole_inertia, si), ankle, Mat3::Identity());
   }
   // Shank soft tissue: a wobbling mass on the shank (Liu & Nigg 2000), its share of the lower
-  // mass taken from the shank body and hung at the shank's centre on a spring-damper.
+  // mass taken from the shank body and hung on a spring-damper at the shank body's centre of
+  // mass (the model lumps the shank at the ankle).
   const double m_soft = r.shank_soft_tissue_share * rm.lower_mass_kg;
   if (m_soft > 0) {
     Check(m_soft < rm.lower_mass_kg - r.foot_mass_fraction * M, "shank soft tissue mass (kg)", m_soft, "below the shank's mass");
@@ -282,7 +283,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     m.bushings.push_back(k);
   }
 
-  // ---- shank soft tissue: spring-damper to the shank (translation; rotation lightly held) ----
+  // ---- shank soft tissue: spring-damper to the shank (translation; rotation held) ----------
   for (int s = 0; s < 2 && m_soft > 0; ++s) {
     Bushing k;
     k.name = s == 0 ? "shank_soft_tissue_l" : "shank_soft_tissue_r";
