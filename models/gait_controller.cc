@@ -127,13 +127,8 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
         const double v_avg = (p_com.x() - gs.x_last_touchdown_m) / T;
         // Cadence: a step longer than the target needs less flight, i.e. less thrust.
         gs.thrust_m = std::clamp(gs.thrust_m + g.thrust_gain * (rm.step_period_s - T), g.thrust_min_m, g.thrust_max_m);
-        // Symmetry: the step that just ended came from the other leg's push-off. A leg whose
-        // last step was longer than the mean of the two pushes that much less (proportional, on
-        // the left/right difference only; the common thrust above keeps the cadence).
+        // The step that just ended came from the other leg's push-off (for the symmetry trim).
         gs.leg[1 - s].step_s = T;
-        const double T0 = gs.leg[0].step_s, T1 = gs.leg[1].step_s;
-        for (int j = 0; j < 2; ++j)
-          gs.leg[j].thrust_m = gs.thrust_m + (T0 > 0 && T1 > 0 ? g.thrust_symmetry_gain * (0.5 * (T0 + T1) - gs.leg[j].step_s) : 0.0);
         // Speed: integral correction of the foot placement.
         gs.placement_offset_m = std::clamp(gs.placement_offset_m + g.speed_integral_m_per_m_s * (v_avg - sc.speed_m_s), -0.4, 0.4);
       }
@@ -220,7 +215,11 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // energy as vertical: in early stance the spring also stores the horizontal kinetic
       // energy, about 100 J against a 15 J target, so the thrust sat at its lower bound, -4 cm,
       // through every push-off.)
-      const double thrust = leg.thrust_m;
+      // Symmetry trim: a leg whose last step was longer than the mean of the two pushes that
+      // much less (proportional, on the left/right difference only; the common thrust keeps the
+      // cadence).
+      const double T0 = gs.leg[0].step_s, T1 = gs.leg[1].step_s;
+      const double thrust = gs.thrust_m + (T0 > 0 && T1 > 0 ? g.thrust_symmetry_gain * (0.5 * (T0 + T1) - leg.step_s) : 0.0);
       // Lift-off: once the foot is liftoff_distance_ratio of its landing distance behind the
       // hip, the knee flexes and the leg unloads (runner.yaml: below 1, so that the lift-off
       // comes before the leg's natural unloading and both legs leave at the same geometry).
@@ -402,7 +401,6 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   // runner falls (5 m/s did).
   gs.contact_time_s = FirstGuessContactTime(rm);
   gs.thrust_m = rm.gains.thrust_initial_m;
-  gs.leg[0].thrust_m = gs.leg[1].thrust_m = gs.thrust_m;
   // Hips at the apex of a short flight; the right foot half a contact length ahead. The first
   // landing is neutral: the overstride's reach comes with the first swing (starting on a leg
   // inclined for 0.12 m or more of overstride, the runner fell in the first stance).

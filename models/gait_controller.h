@@ -35,7 +35,6 @@ struct GaitState {
     double rest_at_touchdown_m = 0;  ///< leg rest length when the foot landed (m)
     double touchdown_ahead_m = 0.3;  ///< how far ahead of the hip the foot landed (m)
     double t_max_compression_s = -1e3;  ///< time of the leg's maximum compression in this stance (s)
-    double thrust_m = 0;  ///< this leg's lengthening after mid-stance (m): the common one plus its symmetry trim
     double step_s = 0;    ///< duration of the last step this leg's push-off produced (s)
   };
   std::array<Leg, 2> leg;

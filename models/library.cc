@@ -28,6 +28,13 @@ std::string Num(double v) {
   return b;
 }
 
+// v (read from `node`, the value of `name`) must lie in lo..hi.
+void RequireRange(double v, const YAML::Node& node, const std::string& name, const std::string& file, double lo, double hi) {
+  if (!(v >= lo && v <= hi))
+    throw InputError(Where(file, node) + ": " + name + " = " + std::to_string(v) + " is not allowed (" + Num(lo) + ".." +
+                     Num(hi) + ")");
+}
+
 void RequirePositive(double v, const YAML::Node& map, const std::string& key, const std::string& file) {
   if (!(v > 0)) throw InputError(Where(file, map[key]) + ": " + key + " = " + std::to_string(v) + " is not allowed (> 0)");
 }
@@ -68,9 +75,7 @@ RunnerParams ReadRunner(const std::string& file) {
   r.sole_inertia = Arr<3>(s, "sole_inertia_kg_m2", file, S);
   r.foot_mass_fraction = GetDouble(s, "foot_mass_fraction", file, S);
   r.shank_soft_tissue_share = GetDouble(s, "shank_soft_tissue_share", file, S);
-  if (!(r.shank_soft_tissue_share >= 0 && r.shank_soft_tissue_share <= 0.9))
-    throw InputError(Where(file, s["shank_soft_tissue_share"]) + ": shank_soft_tissue_share = " +
-                     std::to_string(r.shank_soft_tissue_share) + " is not allowed (0..0.9)");
+  RequireRange(r.shank_soft_tissue_share, s["shank_soft_tissue_share"], "shank_soft_tissue_share", file, 0, 0.9);
   r.shank_soft_tissue_stiffness_N_m = GetDouble(s, "shank_soft_tissue_stiffness_N_m", file, S);
   RequirePositive(r.shank_soft_tissue_stiffness_N_m, s, "shank_soft_tissue_stiffness_N_m", file);
   r.shank_soft_tissue_damping_Ns_m = GetDouble(s, "shank_soft_tissue_damping_Ns_m", file, S);
@@ -150,9 +155,8 @@ RunnerParams ReadRunner(const std::string& file) {
     static const std::map<std::string, std::pair<double, double>> kRanges = {
         {"liftoff_distance_ratio", {0.3, 2.0}}, {"thrust_symmetry_gain_m_per_s", {0.0, 2.0}}};
     const auto range = kRanges.find(key);
-    if (range != kRanges.end() && !(r.control[key] >= range->second.first && r.control[key] <= range->second.second))
-      throw InputError(Where(file, kv.second) + ": control." + key + " = " + std::to_string(r.control[key]) +
-                       " is not allowed (" + Num(range->second.first) + ".." + Num(range->second.second) + ")");
+    if (range != kRanges.end())
+      RequireRange(r.control[key], kv.second, "control." + key, file, range->second.first, range->second.second);
   }
   for (const char* strike : {"rearfoot", "midfoot", "forefoot"})
     if (!r.strike_pitch_rad.count(strike))
@@ -229,9 +233,7 @@ Library LoadLibraryFiles(const std::string& dir, std::string& current_file) {
     }
     if (name == "heel_pad_exponent") {
       lib.heel_pad_exponent = AsDouble(kv.second, shoes, name);
-      if (!(lib.heel_pad_exponent >= 1 && lib.heel_pad_exponent <= 8))
-        throw InputError(Where(shoes, sh[name]) + ": " + name + " = " + std::to_string(lib.heel_pad_exponent) +
-                         " is not allowed (1..8)");
+      RequireRange(lib.heel_pad_exponent, sh[name], name, shoes, 1, 8);
       continue;
     }
     ShoeSpec s;
