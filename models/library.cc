@@ -82,6 +82,10 @@ RunnerParams ReadRunner(const std::string& file) {
   RequirePositive(r.shank_soft_tissue_damping_Ns_m, s, "shank_soft_tissue_damping_Ns_m", file);
   r.ankle_joint_stiffness_N_m = GetDouble(s, "ankle_joint_stiffness_N_m", file, S);
   r.ankle_joint_damping_Ns_m = GetDouble(s, "ankle_joint_damping_Ns_m", file, S);
+  r.ankle_roll_yaw_stiffness_Nm_rad = GetDouble(s, "ankle_roll_yaw_stiffness_Nm_rad", file, S);
+  RequireRange(r.ankle_roll_yaw_stiffness_Nm_rad, s["ankle_roll_yaw_stiffness_Nm_rad"], "ankle_roll_yaw_stiffness_Nm_rad", file, 0, 1000);
+  r.ankle_roll_yaw_damping_Nms_rad = GetDouble(s, "ankle_roll_yaw_damping_Nms_rad", file, S);
+  RequireRange(r.ankle_roll_yaw_damping_Nms_rad, s["ankle_roll_yaw_damping_Nms_rad"], "ankle_roll_yaw_damping_Nms_rad", file, 0, 100);
   r.hip_width_m = GetDouble(s, "hip_width_m", file, S);
   r.leg_length_m = GetDouble(s, "leg_length_m", file, S);
   RequirePositive(r.leg_length_m, s, "leg_length_m", file);

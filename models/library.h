@@ -44,6 +44,8 @@ struct RunnerParams {
   double leg_mass_kg, lower_mass_fraction, thigh_com_below_hip_m;
   std::array<double, 3> thigh_inertia, foot_inertia, sole_inertia;
   double foot_mass_fraction, ankle_joint_stiffness_N_m, ankle_joint_damping_Ns_m;
+  double ankle_roll_yaw_stiffness_Nm_rad;  ///< foot roll/yaw against the shank (N·m/rad at the reference body)
+  double ankle_roll_yaw_damping_Nms_rad;   ///< (N·m·s/rad)
   double shank_soft_tissue_share;          ///< share of the lower mass that wobbles on the shank (0..0.9)
   double shank_soft_tissue_stiffness_N_m, shank_soft_tissue_damping_Ns_m;
   double hip_width_m, leg_length_m, ankle_height_m, heel_behind_ankle_m, forefoot_ahead_of_ankle_m, forefoot_width_m, heel_width_m;

@@ -275,11 +275,34 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
     k.child = rm.sole[s];
     k.k_trans_N_m = Vec3::Constant(r.ankle_joint_stiffness_N_m);
     k.c_trans_Ns_m = Vec3::Constant(r.ankle_joint_damping_Ns_m);
-    // Roll and yaw: the ankle and subtalar ligaments tie the foot to the shank (E); pitch is
-    // free, held by the controller's plantarflexor/dorsiflexor couple against the leg.
-    k.k_rot_Nm_rad = Vec3(200.0, 0.0, 200.0);
-    k.c_rot_Nms_rad = Vec3(2.0, 0.05, 2.0);
+    // Roll and yaw: the subtalar joint and the leg's rotations tie the foot to the shank
+    // (runner.yaml); pitch is free, held by the controller's plantarflexor/dorsiflexor couple.
+    const double k_ry = r.ankle_roll_yaw_stiffness_Nm_rad * sm * sl, c_ry = r.ankle_roll_yaw_damping_Nms_rad * sm * sl;
+    k.k_rot_Nm_rad = Vec3(k_ry, 0.0, k_ry);
+    k.c_rot_Nms_rad = Vec3(c_ry, 0.05, c_ry);
     rm.ankle_bushing[s] = static_cast<int>(m.bushings.size());
+    m.bushings.push_back(k);
+  }
+
+  // ---- shank orientation: the lumped shank turns with the pelvis ---------------------------
+  // The shank is a mass at the ankle whose own orientation means nothing to the strut model;
+  // left free in pitch (as the ankle joint leaves it), it drifted, and once its angle from the
+  // foot neared pi the ankle joint's rotation vector flipped and spun it up (10-20 rad/s), a
+  // parasitic 400 W through the ankle joint's roll/yaw dampers (session 11). A rotational tie
+  // to the pelvis (no translation) keeps it aligned, so that the ankle joint's roll and yaw act
+  // between the foot and the body's heading. Stiff against the ankle's roll/yaw stiffness and
+  // critically damped on the shank's inertia (E).
+  for (int s = 0; s < 2; ++s) {
+    Bushing k;
+    k.name = s == 0 ? "shank_orientation_l" : "shank_orientation_r";
+    k.parent = rm.pelvis;
+    k.child = rm.ankle[s];
+    k.k_trans_N_m = Vec3::Zero();
+    k.c_trans_Ns_m = Vec3::Zero();
+    const Vec3 I = m.bodies[rm.ankle[s]].I_Bcm_B.diagonal();
+    k.k_rot_Nm_rad = Vec3::Constant(2000.0 * si);
+    k.c_rot_Nms_rad = 2.0 * (k.k_rot_Nm_rad.cwiseProduct(I)).cwiseSqrt();
+    rm.shank_orientation_bushing[s] = static_cast<int>(m.bushings.size());
     m.bushings.push_back(k);
   }
 

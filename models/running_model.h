@@ -63,6 +63,7 @@ struct RunningModel {
   std::array<BodyIndex, 2> ankle{};     ///< lower leg (shank) at the ankle: the leg spring's end; 0 left, 1 right
   std::array<BodyIndex, 2> sole{};      ///< the foot under it (contacts), on a ball joint at the ankle
   std::array<int, 2> ankle_bushing{};   ///< the ball joint (translational bushing)
+  std::array<int, 2> shank_orientation_bushing{};  ///< rotational tie of each lumped shank to the pelvis
   /// Shank soft tissue (wobbling mass) hung on each shank, -1 when runner.yaml's share is 0.
   std::array<BodyIndex, 2> soft_tissue{-1, -1};
   // elements

@@ -53,6 +53,12 @@ TEST(RunningModel, TheFootIsALightBodyOnABallJointUnderTheShank) {
     EXPECT_GT(ankle.k_rot_Nm_rad.x(), 0.0);
     EXPECT_GT(ankle.k_rot_Nm_rad.z(), 0.0);
     EXPECT_EQ(rm.model->lines[rm.leg_line[s]].body_b, rm.ankle[s]);  // the leg spring ends at the ankle
+    // The lumped shank turns with the pelvis: a rotational tie, no translation.
+    const Bushing& tie = rm.model->bushings[rm.shank_orientation_bushing[s]];
+    EXPECT_EQ(tie.parent, rm.pelvis);
+    EXPECT_EQ(tie.child, rm.ankle[s]);
+    EXPECT_EQ(tie.k_trans_N_m.norm(), 0.0);
+    EXPECT_GT(tie.k_rot_Nm_rad.minCoeff(), 10.0 * ankle.k_rot_Nm_rad.maxCoeff());
   }
 }
 
