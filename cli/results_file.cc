@@ -403,6 +403,10 @@ void ResultsWriter::WriteScenario(int index, const Scenario& sc, const RunningMo
     Dataset(g, "time", ts.time_s, n, 1, "s");
     Dataset(g, "grf_left", Flatten(ts.grf_W[0]), n, 3, "N", "x (forward), y (left), z (up), world frame");
     Dataset(g, "grf_right", Flatten(ts.grf_W[1]), n, 3, "N", "x (forward), y (left), z (up), world frame");
+    Dataset(g, "cop_left", Flatten(ts.cop_W[0]), n, 3, "m",
+            "centre of pressure, world frame; the sole point below the ankle while the foot carries 1 N or less");
+    Dataset(g, "cop_right", Flatten(ts.cop_W[1]), n, 3, "m",
+            "centre of pressure, world frame; the sole point below the ankle while the foot carries 1 N or less");
     const hid_t joints = Group(g, "joints");
     for (int l = 0; l < 6; ++l) {
       const hid_t jl = Group(joints, rm.level_names[l]);

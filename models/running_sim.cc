@@ -303,6 +303,20 @@ int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period
   return n;
 }
 
+// The foot's centre of pressure (m, world): its contact points weighted by their normal force;
+// while the foot carries 1 N or less (off the ground), the sole point below the ankle.
+Vec3 CentreOfPressure(const RunningModel& rm, const Data& d, int s) {
+  Vec3 sum = Vec3::Zero();
+  double load = 0;
+  for (int c : rm.foot_contacts[s]) {
+    sum += d.contacts[c].normal_N * d.contacts[c].p_WC;
+    load += d.contacts[c].normal_N;
+  }
+  if (load > 1.0) return sum / load;
+  const BodyKinematics& S = d.kin[rm.sole[s]];
+  return S.p_WB + S.R_WB * Vec3(0, 0, rm.model->contacts[rm.foot_contacts[s][0]].p_BC_B.z());
+}
+
 RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) {
   const Model& m = *rm.model;
   const Scenario& sc = rm.scenario;
@@ -356,6 +370,7 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
           ts.heel_pad_deflection_m[s].push_back(pad);
           ts.shoe_deflection_m[s].push_back(layer - pad);
           ts.surface_deflection_m[s].push_back(surf);
+          ts.cop_W[s].push_back(CentreOfPressure(rm, d, s));
         }
         for (int l = 0; l < 6; ++l) {
           ts.joint_force[l].push_back(tr.force[l].back());

@@ -70,6 +70,9 @@ struct TimeSeries {
   /// Largest deflection over the foot's points (m): the shoe's midsole, the runner's heel pad
   /// under it, and the surface. Midsole + pad is the shoe layer's deflection (shoes.yaml).
   std::array<std::vector<double>, 2> shoe_deflection_m, heel_pad_deflection_m, surface_deflection_m;
+  /// Centre of pressure of each foot (m, world): its contact points weighted by their normal
+  /// force; while the foot carries 1 N or less, the sole point below the ankle.
+  std::array<std::vector<Vec3>, 2> cop_W;
 };
 
 struct RunResult {

@@ -83,12 +83,13 @@ with h5py.File(r1, "r") as f:
     names = [n.decode() for n in df["name"]]
     check(set(names) == set(f["scenarios"].keys()), "one group per summary row")
     g = f["scenarios"][names[0]]
-    for d in ["time", "grf_left", "grf_right", "joints/L5_S1/force", "joints/T12_L1/moment", "bodies/pelvis/position",
+    for d in ["time", "grf_left", "grf_right", "cop_left", "cop_right", "joints/L5_S1/force", "joints/T12_L1/moment", "bodies/pelvis/position",
               "bodies/HAT/orientation", "muscles/erector_spinae_l/tension", "events/touchdown_right"]:
         check(d in g, f"dataset {d}")
     n = g["time"].shape[0]
     check(g["joints/L5_S1/force"].shape == (n, 3), "joint force is N x 3")
     check(g["bodies/HAT/orientation"].shape == (n, 4), "orientation is N x 4")
+    check(g["cop_left"].shape == (n, 3) and np.all(np.isfinite(g["cop_left"][:])), "centre of pressure is N x 3, finite")
     # The heel layer's deflection, split into the midsole's and the heel pad's, and the surface's.
     for d in ["shoe_left", "heel_pad_left", "surface_right"]:
         x = g["deflections/" + d][:]
