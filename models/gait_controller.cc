@@ -177,8 +177,13 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
     const double f_lat = -g.residual_lateral_k * p_com.y() - g.residual_lateral_c * v_com.y();
     const double f_fwd = g.residual_speed_Ns_m * (sc.speed_m_s - v_com.x());
     // Vertical: only on the COM height and velocity averaged over about a step (first-order
-    // filters), so that the bounce within a step is left to the legs.
-    const double a = std::min(1.0, g.control_period_s / rm.step_period_s);
+    // filters, time constant residual_vertical_filter_steps step periods), so that the bounce
+    // within a step is left to the legs.
+    // Filter step: the time since the last update (the caller's control period), so that the
+    // filters keep their time constant whatever the period.
+    const double dt_c = gs.t_last_update_s >= 0 ? t - gs.t_last_update_s : 0.0;
+    gs.t_last_update_s = t;
+    const double a = std::min(1.0, dt_c / (g.residual_vertical_filter_steps * rm.step_period_s));
     gs.z_com_filtered_m += a * (p_com.z() - gs.z_com_filtered_m);
     gs.vz_com_filtered_m_s += a * (v_com.z() - gs.vz_com_filtered_m_s);
     const double f_up = -g.residual_vertical_Ns_m * gs.vz_com_filtered_m_s;

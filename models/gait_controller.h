@@ -49,6 +49,7 @@ struct GaitState {
   Vec3 residual_force_W = Vec3::Zero();   ///< pelvis residual force (N)
   Vec3 p_com_W = Vec3::Zero();            ///< whole-body centre of mass at the last update (m)
   double z_com_filtered_m = 0, vz_com_filtered_m_s = 0;  ///< step-averaged COM height and rate
+  double t_last_update_s = -1;  ///< time of the last UpdateControl call (s; -1 before the first)
 };
 
 /// Sets every control in data for the current state (line tensions, rest lengths, body

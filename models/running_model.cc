@@ -448,6 +448,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.residual_lateral_c = r.Control("residual_lateral_damping_Ns_m") * sm;
   g.residual_speed_Ns_m = r.Control("residual_speed_damping_Ns_m") * sm;
   g.residual_vertical_Ns_m = r.Control("residual_vertical_damping_Ns_m") * sm;
+  g.residual_vertical_filter_steps = r.Control("residual_vertical_filter_steps");
   rm.oblique_lateral_arm_m = r.obl_lateral_m * sl;
 
   try {

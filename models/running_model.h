@@ -51,7 +51,7 @@ struct ControlGains {
   double psoas_tone_N;              ///< psoas tension from hip-flexor tightness at this pelvic tilt
   double step_width_m;
   double residual_k, residual_c, residual_lateral_k, residual_lateral_c, residual_speed_Ns_m, residual_vertical_Ns_m;
-  double control_period_s = 5e-4;  ///< pelvis residual gains
+  double residual_vertical_filter_steps;  ///< time constant of the vertical residual's COM-rate filter (step periods)
 };
 
 struct RunningModel {

@@ -285,6 +285,27 @@ TEST(RunningSim, ShortTallLightAndHeavyRunnersRunSteadily) {
   }
 }
 
+TEST(RunningSim, HeavyRunnersAtFiveMetresPerSecondRunWithTheFasterVerticalFilter) {
+  // runner.yaml documents residual_vertical_filter_steps 0.75 as the setting for the bodies that
+  // fall at 5 m/s with the default 1 (BMI 45 and more, or 1.4 m tall). Oracle: status ok and no
+  // irregular step for a 150 kg, 1.75 m runner and a 110 kg, 1.55 m one at 5 m/s.
+  Library lib = Lib();
+  lib.runner.control["residual_vertical_filter_steps"] = 0.75;
+  for (const auto& [mass, height] : std::vector<std::pair<double, double>>{{150, 1.75}, {110, 1.55}}) {
+    Scenario s;
+    s.body_mass_kg = mass;
+    s.height_m = height;
+    s.speed_m_s = 5.0;
+    s.strides = 6;
+    s.warmup_strides = 3;
+    SimulationOptions opt;
+    opt.keep_series = false;
+    const RunResult r = SimulateRunning(BuildRunningModel(lib, s), opt);
+    EXPECT_EQ(r.status, "ok") << mass << " kg, " << height << " m: " << r.reason;
+    EXPECT_EQ(r.metrics.irregular_steps, 0) << mass << " kg, " << height << " m";
+  }
+}
+
 TEST(RunningSim, ThrustHoldsTheRequestedCadence) {
   // The thrust's purpose (gait_controller.cc): a per-step integral on the step period sets
   // the leg's lengthening after mid-stance, so that the flight gives the scenario's cadence.

@@ -125,7 +125,8 @@ with open(os.path.join(runner_dir, "runner.yaml")) as f:
 for key, bad, allowed in (("shank_soft_tissue_share", "1.5", "0..0.9"),
                           ("liftoff_distance_ratio", "0.1", "0.3..2"),
                           ("thrust_symmetry_gain_m_per_s", "-1", "0..2"),
-                          ("ankle_roll_yaw_stiffness_Nm_rad", "-5", "0..1000")):
+                          ("ankle_roll_yaw_stiffness_Nm_rad", "-5", "0..1000"),
+                          ("residual_vertical_filter_steps", "0", "0.1..5")):
     edited = list(runner)
     line = next(i for i, l in enumerate(edited) if l.strip().startswith(key + ":"))
     indent = edited[line][: len(edited[line]) - len(edited[line].lstrip())]
