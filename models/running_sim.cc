@@ -305,7 +305,7 @@ int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period
 
 // The foot's centre of pressure (m, world): its contact points weighted by their normal force;
 // while the foot carries 1 N or less (off the ground), the sole point below the ankle.
-Vec3 CentreOfPressure(const RunningModel& rm, const Data& d, int s) {
+static Vec3 CentreOfPressure(const RunningModel& rm, const Data& d, int s) {
   Vec3 sum = Vec3::Zero();
   double load = 0;
   for (int c : rm.foot_contacts[s]) {

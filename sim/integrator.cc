@@ -83,7 +83,28 @@ std::string DiagnoseBlowUp(const Model& m, Data& d) {
   return worst;
 }
 
+// A bushing's rotation law acts on the rotation vector of M in F, which wraps at pi rad: the
+// spring torque flips there and the two bodies spin (this once spun a lumped shank). A run
+// that takes a sprung bushing that far stops with the element and the angle named.
+void CheckBushingRotations(const Model& m, const IntegratorOptions& opt, const Data& d) {
+  for (size_t i = 0; i < m.bushings.size(); ++i) {
+    const Bushing& k = m.bushings[i];
+    if (k.k_rot_Nm_rad.isZero()) continue;  // no rotational spring: nothing to wrap
+    const Quat q_WF = (k.parent == kWorld ? Quat::Identity() : q_WB(d.qpos, k.parent)) * k.q_PF;
+    const Quat q_WM = q_WB(d.qpos, k.child) * k.q_CM;
+    const Quat q_FM = q_WF.conjugate() * q_WM;
+    const double angle_rad = 2.0 * std::atan2(q_FM.vec().norm(), std::abs(q_FM.w()));
+    if (!(angle_rad > opt.max_bushing_rotation_rad)) continue;
+    std::ostringstream os;
+    os << "bushing '" << k.name << "' turned " << angle_rad << " rad at t = " << d.t_s
+       << " s (limit " << opt.max_bushing_rotation_rad
+       << " rad): its rotation law wraps at pi rad; stiffen or tie the child body's rotation";
+    throw SimulationError(os.str(), d.t_s, "bushing '" + k.name + "'");
+  }
+}
+
 void CheckState(const Model& m, const IntegratorOptions& opt, Data& d) {
+  CheckBushingRotations(m, opt, d);
   bool bad = !d.qpos.allFinite() || !d.qvel.allFinite();
   if (!bad) {
     for (int b = 0; b < m.nbody() && !bad; ++b)

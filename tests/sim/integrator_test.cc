@@ -209,5 +209,51 @@ TEST(Integrator, DivergenceNamesTheElementAndTheTime) {
   }
 }
 
+// A body on a soft rotational spring (k = 1 N·m/rad, I = 0.01 kg·m^2: w = 10 rad/s) spun
+// about z at w0: theta(t) = (w0 / w) sin(w t). At w0 = 40 rad/s the amplitude is 4 rad, past
+// pi, where the rotation-vector law would wrap and spin the body; the run must stop when the
+// angle passes 0.9 pi, at t = asin(0.9 pi / 4) / 10 = 0.0784 s. At w0 = 25 rad/s (amplitude
+// 2.5 rad) it must not.
+Data SpunOnRotationalSpring(const std::shared_ptr<const Model>& model, double w0_rad_s) {
+  Data d = MakeData(*model);
+  SetBodyState(*model, d, 0, Vec3::Zero(), Quat::Identity(), Vec3::Zero(), Vec3(0, 0, w0_rad_s));
+  return d;
+}
+
+TEST(Integrator, ABushingTurnedNearPiStopsTheRunAndNamesIt) {
+  Model m;
+  Body b;
+  b.name = "rotor";
+  b.mass_kg = 1.0;
+  b.I_Bcm_B = Mat3::Identity() * 0.01;
+  m.bodies.push_back(b);
+  Bushing k;
+  k.name = "torsion";
+  k.parent = kWorld;
+  k.child = 0;
+  k.k_trans_N_m = Vec3::Constant(1e3);
+  k.k_rot_Nm_rad = Vec3::Constant(1.0);
+  m.bushings.push_back(k);
+  m.gravity_W = Vec3::Zero();
+  const auto model = FinalizeModel(m);
+  IntegratorOptions o;
+  o.kind = IntegratorKind::kRk4;
+  o.step_s = 1e-4;
+
+  Data slow = SpunOnRotationalSpring(model, 25.0);
+  EXPECT_NO_THROW(Advance(*model, o, slow, 1.0));
+
+  Data fast = SpunOnRotationalSpring(model, 40.0);
+  const double t_limit_s = std::asin(0.9 * M_PI / 4.0) / 10.0;
+  try {
+    Advance(*model, o, fast, 1.0);
+    FAIL() << "expected a SimulationError";
+  } catch (const SimulationError& e) {
+    EXPECT_EQ(e.element(), "bushing 'torsion'");
+    EXPECT_NEAR(e.time_s(), t_limit_s, 2 * o.step_s);
+    EXPECT_NE(std::string(e.what()).find("wraps at pi"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace sl
