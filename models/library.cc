@@ -94,6 +94,10 @@ RunnerParams ReadRunner(const std::string& file) {
   r.forefoot_ahead_of_ankle_m = GetDouble(s, "forefoot_ahead_of_ankle_m", file, S);
   r.forefoot_width_m = GetDouble(s, "forefoot_width_m", file, S);
   r.heel_width_m = GetDouble(s, "heel_width_m", file, S);
+  r.sole_friction_coefficient = GetDouble(s, "sole_friction_coefficient", file, S);
+  RequireRange(r.sole_friction_coefficient, s["sole_friction_coefficient"], "sole_friction_coefficient", file, 0.05, 2);
+  r.sole_slip_damping_Ns_m = GetDouble(s, "sole_slip_damping_Ns_m", file, S);
+  RequireRange(r.sole_slip_damping_Ns_m, s["sole_slip_damping_Ns_m"], "sole_slip_damping_Ns_m", file, 100, 1e5);
 
   const YAML::Node sp = Require(root, "spine", file, "runner");
   const std::string P = "spine";

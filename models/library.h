@@ -49,6 +49,8 @@ struct RunnerParams {
   double shank_soft_tissue_share;          ///< share of the lower mass that wobbles on the shank (0..0.9)
   double shank_soft_tissue_stiffness_N_m, shank_soft_tissue_damping_Ns_m;
   double hip_width_m, leg_length_m, ankle_height_m, heel_behind_ankle_m, forefoot_ahead_of_ankle_m, forefoot_width_m, heel_width_m;
+  double sole_friction_coefficient;  ///< Coulomb friction of each sole contact point (-)
+  double sole_slip_damping_Ns_m;     ///< viscous regularisation at low slip, per contact point (N·s/m)
   // spine
   double l5s1_above_hips_m, l5s1_posterior_of_hips_m;
   std::array<double, 5> disc_spacing_m;

@@ -385,8 +385,8 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
       const double region = heel ? 1.0 : shoe.forefoot_stiffness_factor;
       c.layers[0] = ContactLayer{"shoe", 0.5 * k_heel * region, shoe.exponent, 0.5 * shoe.damping, shoe.damping_exponent};
       c.layers[1] = ContactLayer{"surface", 0.5 * surface.stiffness_N_m, 1.0, 0.5 * c_surface, 0.0};
-      c.friction_coefficient = 0.8;
-      c.slip_damping_Ns_m = 2500;
+      c.friction_coefficient = r.sole_friction_coefficient;
+      c.slip_damping_Ns_m = r.sole_slip_damping_Ns_m;
       rm.foot_contacts[s][p] = static_cast<int>(m.contacts.size());
       m.contacts.push_back(c);
     }
