@@ -1,5 +1,6 @@
 #include "models/library.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -166,6 +167,20 @@ RunnerParams ReadRunner(const std::string& file) {
     const auto range = kRanges.find(key);
     if (range != kRanges.end())
       RequireRange(r.control[key], kv.second, "control." + key, file, range->second.first, range->second.second);
+  }
+  // The stance controller damps the foot explicitly: its torque is held over each control
+  // period, which is stable only while c x period / I < 2 for the foot's smallest principal
+  // inertia (both scale alike with the body). At the defaults the bound is 16 N·m·s/rad;
+  // above it the foot rolls over within the first stance (measured at 17).
+  if (c["ankle_stance_damping_Nms_rad"]) {
+    const double i_min = *std::min_element(r.sole_inertia.begin(), r.sole_inertia.end());
+    const double c_max = 2.0 * i_min / kControlPeriodS;
+    const double v = r.control["ankle_stance_damping_Nms_rad"];
+    if (!(v >= 0 && v < c_max))
+      throw InputError(Where(file, c["ankle_stance_damping_Nms_rad"]) + ": control.ankle_stance_damping_Nms_rad = " +
+                       std::to_string(v) + " is not allowed (0.." + Num(c_max) +
+                       ", below 2 x the smallest of segments.sole_inertia_kg_m2 / the " + Num(1e3 * kControlPeriodS) +
+                       " ms control period: the controller's damping of the foot is explicit and unstable above it)");
   }
   for (const char* strike : {"rearfoot", "midfoot", "forefoot"})
     if (!r.strike_pitch_rad.count(strike))

@@ -10,6 +10,10 @@
 
 namespace sl {
 
+/// The running controller's update period (s): SimulationOptions' default, and the period
+/// against which runner.yaml's explicit controller gains are checked for stability.
+inline constexpr double kControlPeriodS = 5e-4;
+
 struct SurfaceSpec {
   std::string name;
   double stiffness_N_m = 0;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
+#include "models/yaml_util.h"
 #include "sim/dynamics.h"
 #include "sim/errors.h"
 
@@ -317,7 +319,28 @@ static Vec3 CentreOfPressure(const RunningModel& rm, const Data& d, int s) {
   return S.p_WB + S.R_WB * Vec3(0, 0, rm.model->contacts[rm.foot_contacts[s][0]].p_BC_B.z());
 }
 
+// The controller's foot damping is explicit (held over a control period): stable only while
+// c x period / I < 2 for the foot's smallest principal inertia. runner.yaml is checked against
+// the default period when it is read; a caller's own period is checked here.
+static void CheckFootDampingStability(const RunningModel& rm, double period_s) {
+  const Mat3& I = rm.model->bodies[rm.sole[0]].I_Bcm_B;
+  const double i_min = I.diagonal().minCoeff();
+  const std::pair<const char*, double> gains[] = {{"ankle_stance_damping_Nms_rad", rm.gains.ankle_stance_c},
+                                                  {"foot_flight_damping_Nms_rad", rm.gains.foot_flight_c}};
+  for (const auto& [key, c] : gains) {
+    if (c * period_s / i_min < 2.0) continue;
+    char b[400];
+    std::snprintf(b, sizeof b,
+                  "control period %g s: runner.yaml control.%s (%g N·m·s/rad for this body) damps a foot of "
+                  "smallest inertia %g kg·m^2 explicitly, which is stable only below %g N·m·s/rad; shorten "
+                  "the control period or lower the damping",
+                  period_s, key, c, i_min, 2.0 * i_min / period_s);
+    throw InputError(b);
+  }
+}
+
 RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) {
+  CheckFootDampingStability(rm, opt.control_period_s);
   const Model& m = *rm.model;
   const Scenario& sc = rm.scenario;
   RunResult res;

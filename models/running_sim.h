@@ -98,7 +98,7 @@ inline IntegratorOptions RunningModelIntegrator() {
 /// Options that are not part of the scenario.
 struct SimulationOptions {
   IntegratorOptions integrator = RunningModelIntegrator();
-  double control_period_s = 5e-4;  ///< controller and metric sampling period
+  double control_period_s = kControlPeriodS;  ///< controller and metric sampling period (s)
   bool keep_series = true;         ///< false: metrics only (less memory)
 };
 
@@ -108,6 +108,8 @@ struct SimulationOptions {
 int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period_s, size_t first);
 
 /// Runs the scenario. Never throws for run-time failures: they are reported in status/reason.
+/// Throws InputError before running if opt.control_period_s is too long for the controller's
+/// explicit foot damping (c x period / I_foot must stay below 2).
 RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt = {});
 
 }  // namespace sl

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "models/gait_controller.h"
+#include "models/yaml_util.h"
 #include "sim/dynamics.h"
 #include "sim/integrator.h"
 
@@ -42,6 +43,23 @@ TEST(RunningSim, BaselineRunsSteadilyAtTheRequestedCadence) {
   EXPECT_LE(m.both.impact_peak_bw.mean, 2.2);
   for (int l = 0; l < 6; ++l) EXPECT_TRUE(std::isfinite(m.peak_compression_bw[l].mean));
   EXPECT_EQ(m.irregular_steps, 0);  // steady running: every step alternates, no stumble
+}
+
+// Oracle: the stability bound of explicit damping held over a period, c dt / I < 2. The
+// foot's smallest inertia is 0.004 kg·m^2 at the reference body (runner.yaml), so at 1 ms the
+// bound is 8 N·m·s/rad, below the stance damping of 15: refused before running. At the
+// default 0.5 ms it is 16: the baseline runs (the test above).
+TEST(RunningSim, AControlPeriodTooLongForTheFootDampingIsAnInputError) {
+  SimulationOptions opt;
+  opt.control_period_s = 1e-3;
+  try {
+    SimulateRunning(BuildRunningModel(Lib(), Scenario{}), opt);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("ankle_stance_damping_Nms_rad"), std::string::npos) << what;
+    EXPECT_NE(what.find("below 8 N"), std::string::npos) << what;
+  }
 }
 
 TEST(RunningSim, IrregularStepsAreCountedFromTheEvents) {
