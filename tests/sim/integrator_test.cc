@@ -4,6 +4,7 @@
 #include "sim/integrator.h"
 
 #include <cmath>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -17,26 +18,32 @@ namespace {
 
 constexpr double kMass = 2.0, kStiff = 800.0, kDamp = 8.0, kX0 = 0.01;
 
+// One body (isotropic inertia) held to the world by the bushing k.
+std::shared_ptr<const Model> BodyOnWorldBushing(const std::string& body, double mass_kg, double inertia_kg_m2,
+                                                Bushing k, bool gravity) {
+  Model m;
+  Body b;
+  b.name = body;
+  b.mass_kg = mass_kg;
+  b.I_Bcm_B = Mat3::Identity() * inertia_kg_m2;
+  m.bodies.push_back(b);
+  k.parent = kWorld;
+  k.child = 0;
+  m.bushings.push_back(k);
+  if (!gravity) m.gravity_W = Vec3::Zero();
+  return FinalizeModel(std::move(m));
+}
+
 // A 2 kg body held to the world by a bushing (k = 800 N/m, c = 8 N·s/m on every axis):
 // w0 = 20 rad/s, zeta = 0.1. No gravity.
 std::shared_ptr<const Model> Oscillator() {
-  Model m;
-  Body b;
-  b.name = "mass";
-  b.mass_kg = kMass;
-  b.I_Bcm_B = Mat3::Identity() * 0.01;
-  m.bodies.push_back(b);
   Bushing k;
   k.name = "spring";
-  k.parent = kWorld;
-  k.child = 0;
   k.k_trans_N_m = Vec3::Constant(kStiff);
   k.c_trans_Ns_m = Vec3::Constant(kDamp);
   k.k_rot_Nm_rad = Vec3::Constant(1.0);
   k.c_rot_Nms_rad = Vec3::Constant(0.01);
-  m.bushings.push_back(k);
-  m.gravity_W = Vec3::Zero();
-  return FinalizeModel(std::move(m));
+  return BodyOnWorldBushing("mass", kMass, 0.01, k, false);
 }
 
 double OscillatorError(IntegratorKind kind, double h, double t_end = 1.0) {
@@ -180,19 +187,10 @@ TEST(Integrator, UndampedBushingChainConservesEnergy) {
 }
 
 TEST(Integrator, DivergenceNamesTheElementAndTheTime) {
-  Model m;
-  Body b;
-  b.name = "mass";
-  b.mass_kg = 0.1;
-  b.I_Bcm_B = Mat3::Identity() * 1e-4;
-  m.bodies.push_back(b);
   Bushing k;
   k.name = "too_stiff";
-  k.parent = kWorld;
-  k.child = 0;
   k.k_trans_N_m = Vec3::Constant(1e9);
-  m.bushings.push_back(k);
-  const auto model = FinalizeModel(m);
+  const auto model = BodyOnWorldBushing("mass", 0.1, 1e-4, k, true);
   Data d = MakeData(*model);
   SetBodyState(*model, d, 0, Vec3(0.01, 0, 0), Quat::Identity(), Vec3::Zero(), Vec3::Zero());
   IntegratorOptions o;
@@ -221,21 +219,11 @@ Data SpunOnRotationalSpring(const std::shared_ptr<const Model>& model, double w0
 }
 
 TEST(Integrator, ABushingTurnedNearPiStopsTheRunAndNamesIt) {
-  Model m;
-  Body b;
-  b.name = "rotor";
-  b.mass_kg = 1.0;
-  b.I_Bcm_B = Mat3::Identity() * 0.01;
-  m.bodies.push_back(b);
   Bushing k;
   k.name = "torsion";
-  k.parent = kWorld;
-  k.child = 0;
   k.k_trans_N_m = Vec3::Constant(1e3);
   k.k_rot_Nm_rad = Vec3::Constant(1.0);
-  m.bushings.push_back(k);
-  m.gravity_W = Vec3::Zero();
-  const auto model = FinalizeModel(m);
+  const auto model = BodyOnWorldBushing("rotor", 1.0, 0.01, k, false);
   IntegratorOptions o;
   o.kind = IntegratorKind::kRk4;
   o.step_s = 1e-4;
