@@ -42,6 +42,7 @@ struct IntegratorOptions {
   double max_speed_m_s = 1e3;      ///< any point of a body faster than this: the run diverged
   /// A bushing with rotational stiffness whose child has turned further than this from its
   /// frame (rad) stops the run: the rotation-vector law wraps at pi (0.9 pi = 162 deg).
+  /// Checked every 8 steps.
   double max_bushing_rotation_rad = 0.9 * 3.14159265358979323846;
   /// Fixed-step methods: a step across which a contact point starts to penetrate is cut so
   /// that it ends just after touchdown (penetration in (0, onset_tolerance_m]); the force
