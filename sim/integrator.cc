@@ -104,7 +104,8 @@ void CheckBushingRotations(const Model& m, const IntegratorOptions& opt, const D
     std::ostringstream os;
     os << "bushing '" << k.name << "' turned " << angle_rad << " rad at t = " << d.t_s
        << " s (limit " << opt.max_bushing_rotation_rad
-       << " rad): its rotation law wraps at pi rad; stiffen or tie the child body's rotation";
+       << " rad): its rotation law wraps at pi rad; stiffen or tie the child body's rotation, or "
+          "look for what spins it (e.g. a controller gain too high for its update period)";
     throw SimulationError(os.str(), d.t_s, "bushing '" + k.name + "'");
   }
 }
