@@ -91,8 +91,34 @@ void SplitSeriesDeflections(const ContactLayer* layers, int n, double d, double*
 
 namespace {
 
+// Tangential spring k_t to the anchor in parallel with the damper c_slip, the sum limited to
+// mu Fn. The offset s is first limited to mu Fn / k_t (the anchor dragged along), so that
+// the spring never holds more than the friction can.
+void ElastoPlasticFriction(const ContactPoint& c, const Vec3& n_W, const Vec3& v_t, const Vec3* p_WA,
+                           ContactOutput& o) {
+  const double k_t = c.tangential_stiffness_N_m, c_t = c.slip_damping_Ns_m;
+  const double limit = c.friction_coefficient * o.normal_N;
+  Vec3 s = Vec3::Zero();
+  if (p_WA) {
+    const Vec3 r = o.p_WC - *p_WA;
+    s = r - n_W.dot(r) * n_W;
+    const double len = s.norm();
+    if (k_t * len > limit) s *= limit / (k_t * len);
+  }
+  const Vec3 f = -k_t * s - c_t * v_t;
+  const double f_norm = f.norm();
+  const double scale = f_norm > limit ? limit / f_norm : 1.0;
+  o.friction_W = scale * f;
+  o.anchor_offset_W = s;
+  o.friction_damping_Ns_m = scale * c_t;
+  o.potential_J += 0.5 * k_t * s.squaredNorm();
+  // Stuck: the damper's power. Sliding: the friction's work, all of it heat (the spring's
+  // energy is then mu^2 Fn^2 / (2 k_t), constant while Fn is).
+  o.dissipation_W += scale == 1.0 ? c_t * v_t.squaredNorm() : -o.friction_W.dot(v_t);
+}
+
 ContactOutput Calc(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
-                   ContactMode mode, Vec3& n_W) {
+                   ContactMode mode, const Vec3* p_WA, Vec3& n_W) {
   ContactOutput o;
   o.p_WC = B.p_WB + B.R_WB * c.p_BC_B;
   const TerrainQuery q = terrain.Query(o.p_WC);
@@ -136,15 +162,19 @@ ContactOutput Calc(const ContactPoint& c, const Terrain& terrain, const BodyKine
   o.n_W = n_W;
   o.normal_damping_Ns_m = o.normal_N > 0 ? damping_coeff : 0.0;
   o.dissipation_W = (o.normal_N > 0) ? (o.normal_N - elastic) * dd : -elastic * dd;
-  // Regularized Coulomb friction on the tangential velocity.
   const Vec3 v_t = v_WC - n_W.dot(v_WC) * n_W;
-  const double s = v_t.norm();
-  o.friction_damping_Ns_m = c.slip_damping_Ns_m;  // at zero slip: the viscous regularisation
-  if (s > 0) {
-    const double coeff = std::min(c.slip_damping_Ns_m, c.friction_coefficient * o.normal_N / s);
-    o.friction_W = -coeff * v_t;
-    o.friction_damping_Ns_m = coeff;
-    o.dissipation_W += coeff * s * s;
+  if (c.tangential_stiffness_N_m > 0) {
+    ElastoPlasticFriction(c, n_W, v_t, p_WA, o);
+  } else {
+    // Regularized Coulomb friction on the tangential velocity.
+    const double s = v_t.norm();
+    o.friction_damping_Ns_m = c.slip_damping_Ns_m;  // at zero slip: the viscous regularisation
+    if (s > 0) {
+      const double coeff = std::min(c.slip_damping_Ns_m, c.friction_coefficient * o.normal_N / s);
+      o.friction_W = -coeff * v_t;
+      o.friction_damping_Ns_m = coeff;
+      o.dissipation_W += coeff * s * s;
+    }
   }
   o.f_W = o.normal_N * n_W + o.friction_W;
   return o;
@@ -153,16 +183,40 @@ ContactOutput Calc(const ContactPoint& c, const Terrain& terrain, const BodyKine
 }  // namespace
 
 ContactOutput CalcContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
-                          ContactMode mode) {
+                          ContactMode mode, const Vec3* p_WA) {
   Vec3 n;
-  return Calc(c, terrain, B, mode, n);
+  return Calc(c, terrain, B, mode, p_WA, n);
 }
 
 void ApplyContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
-                  ContactMode mode, ContactOutput& out, Vec3& f_B_W, Vec3& tau_B_W) {
+                  ContactMode mode, const Vec3* p_WA, ContactOutput& out, Vec3& f_B_W,
+                  Vec3& tau_B_W) {
   Vec3 n;
-  out = Calc(c, terrain, B, mode, n);
+  out = Calc(c, terrain, B, mode, p_WA, n);
   ApplyForceAtPoint(B, out.p_WC, out.f_W, f_B_W, tau_B_W);
+}
+
+void UpdateContactAnchors(const Model& m, Data& d) {
+  for (size_t i = 0; i < m.contacts.size(); ++i) {
+    const ContactPoint& c = m.contacts[i];
+    if (!(c.tangential_stiffness_N_m > 0)) continue;
+    BodyKinematics k;
+    k.p_WB = p_WB(d.qpos, c.body);
+    k.q_WB = q_WB(d.qpos, c.body);
+    k.R_WB = k.q_WB.toRotationMatrix();
+    k.v_WB_W = v_WB_W(d.qvel, c.body);
+    k.w_WB_W = k.R_WB * w_WB_B(d.qvel, c.body);
+    Vec3 n;
+    const ContactOutput o = Calc(c, *m.terrains[c.terrain], k, ContactMode::kAuto, ContactAnchor(d, i), n);
+    if (!(o.penetration_m > 0)) {
+      d.contact_anchored[i] = 0;
+      continue;
+    }
+    // Touchdown: tied where it landed. Loaded: the anchor sits at the offset's far end, which
+    // moves it only when the offset was limited (sliding).
+    d.contact_anchor_W[i] = o.p_WC - o.anchor_offset_W;
+    d.contact_anchored[i] = 1;
+  }
 }
 
 }  // namespace sl

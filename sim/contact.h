@@ -23,12 +23,25 @@ void SplitSeriesDeflections(const ContactLayer* layers, int n, double d_m, doubl
 /// differentiates the forces (so a finite-difference probe does not jump across touchdown).
 enum class ContactMode : signed char { kAuto = -1, kOff = 0, kOn = 1 };
 
-/// Normal and friction force for the contact point on body B. Pure.
+/// Normal and friction force for the contact point on body B. Pure. p_WA: the point's
+/// tangential anchor (ContactPoint::tangential_stiffness_N_m > 0), or null when it has none
+/// yet (the spring then carries no force).
 ContactOutput CalcContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
-                          ContactMode mode = ContactMode::kAuto);
+                          ContactMode mode = ContactMode::kAuto, const Vec3* p_WA = nullptr);
 
 /// Computes the contact and adds its force to the body.
 void ApplyContact(const ContactPoint& c, const Terrain& terrain, const BodyKinematics& B,
-                  ContactMode mode, ContactOutput& out, Vec3& f_B_W, Vec3& tau_B_W);
+                  ContactMode mode, const Vec3* p_WA, ContactOutput& out, Vec3& f_B_W,
+                  Vec3& tau_B_W);
+
+/// The anchor of contact i in data, or null when it has none.
+inline const Vec3* ContactAnchor(const Data& d, size_t i) {
+  return d.contact_anchored[i] ? &d.contact_anchor_W[i] : nullptr;
+}
+
+/// After a step, at the state's positions and velocities: anchors each loaded point with
+/// tangential stiffness where it touched down, drags its anchor so the spring's offset stays
+/// within mu Fn / k_t, and releases it once the point has left the surface.
+void UpdateContactAnchors(const Model& m, Data& d);
 
 }  // namespace sl

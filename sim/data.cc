@@ -19,6 +19,8 @@ Data MakeData(const Model& model) {
   d.body_force_W.assign(nb, Vec3::Zero());
   d.body_torque_W.assign(nb, Vec3::Zero());
   d.contact_mode.assign(model.contacts.size(), -1);
+  d.contact_anchor_W.assign(model.contacts.size(), Vec3::Zero());
+  d.contact_anchored.assign(model.contacts.size(), 0);
   d.kin.assign(nb + 1, BodyKinematics{Vec3::Zero(), Quat::Identity(), Mat3::Identity(), Vec3::Zero(),
                                    Vec3::Zero()});
   d.f_B_W.assign(nb + 1, Vec3::Zero());  // + world slot (ignored)

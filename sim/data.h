@@ -48,6 +48,8 @@ struct ContactOutput {
   Vec3 n_W = Vec3::UnitZ();       ///< surface normal at the point (world)
   double normal_damping_Ns_m = 0;   ///< d(normal force)/d(penetration rate) now (0 when clamped)
   double friction_damping_Ns_m = 0; ///< friction force / slip speed now (<= the slip damping)
+  Vec3 anchor_offset_W = Vec3::Zero(); ///< k_t > 0: tangential offset of the point from its
+                                       ///< anchor, at most mu Fn / k_t long (m)
 };
 
 struct Data {
@@ -55,6 +57,12 @@ struct Data {
   double t_s = 0;
   Eigen::VectorXd qpos;  ///< 7 per body: p_WB (m), q_WB (w, x, y, z)
   Eigen::VectorXd qvel;  ///< 6 per body: v_WB_W (m/s), w_WB_B (rad/s, in B)
+  /// Per contact with tangential stiffness (ContactPoint::tangential_stiffness_N_m > 0): the
+  /// surface point its tangential spring is tied to (m, world), valid while contact_anchored
+  /// is 1. Set at touchdown, dragged while slipping, released at lift-off; moved by
+  /// UpdateContactAnchors after every step.
+  std::vector<Vec3> contact_anchor_W;
+  std::vector<signed char> contact_anchored;
 
   // ---- controls (set by a controller before each step, held over the step) --------------
   Eigen::VectorXd line_control_N;     ///< actuator tension u >= 0 of each line element

@@ -48,7 +48,7 @@ void CalcForces(const Model& m, Data& d) {
   for (size_t i = 0; i < m.contacts.size(); ++i) {
     const ContactPoint& c = m.contacts[i];
     ApplyContact(c, *m.terrains[c.terrain], d.kin[c.body], static_cast<ContactMode>(d.contact_mode[i]),
-                 d.contacts[i], d.f_B_W[c.body], d.tau_B_W[c.body]);
+                 ContactAnchor(d, i), d.contacts[i], d.f_B_W[c.body], d.tau_B_W[c.body]);
   }
 }
 
@@ -78,7 +78,7 @@ void CalcContactOutputs(const Model& m, Data& d) {
   CalcKinematics(m, d, d.qpos, d.qvel);
   for (size_t i = 0; i < m.contacts.size(); ++i) {
     const ContactPoint& c = m.contacts[i];
-    d.contacts[i] = CalcContact(c, *m.terrains[c.terrain], d.kin[c.body]);
+    d.contacts[i] = CalcContact(c, *m.terrains[c.terrain], d.kin[c.body], ContactMode::kAuto, ContactAnchor(d, i));
   }
 }
 

@@ -167,7 +167,8 @@ void RecomputeContacts(const Model& m, Data& d, const Eigen::VectorXd& qvel) {
     BodyKinematics k = d.kin[c.body];
     k.v_WB_W = qvel.segment<3>(6 * c.body);
     k.w_WB_W = k.R_WB * qvel.segment<3>(6 * c.body + 3);
-    d.contacts[i] = CalcContact(c, *m.terrains[c.terrain], k, static_cast<ContactMode>(d.contact_mode[i]));
+    d.contacts[i] = CalcContact(c, *m.terrains[c.terrain], k, static_cast<ContactMode>(d.contact_mode[i]),
+                                ContactAnchor(d, i));
   }
 }
 
@@ -659,11 +660,13 @@ void StepOnce(const Model& m, const IntegratorOptions& opt, Data& d, double h) {
     if (AttemptDopri5(m, opt, d, h) <= 1.0) {
       d.t_s += h;
       ++d.steps;
+      UpdateContactAnchors(m, d);
     }
     CheckState(m, opt, d);
     return;
   }
   FixedStep(m, opt, d, h);
+  UpdateContactAnchors(m, d);
 }
 
 void Advance(const Model& m, const IntegratorOptions& opt, Data& d, double t_end, StepObserver obs) {
@@ -688,6 +691,7 @@ void Advance(const Model& m, const IntegratorOptions& opt, Data& d, double t_end
       FixedStep(m, opt, d, h);
       if (locate) h = LocateOnset(m, opt, d, h);
       d.t_s = (last && h == remaining) ? t_end : d.t_s;
+      UpdateContactAnchors(m, d);
       notify();
     }
     return;
@@ -714,6 +718,7 @@ void Advance(const Model& m, const IntegratorOptions& opt, Data& d, double t_end
         d.qpos = s.q1;  // the attempted end state brackets the search
         LocateOnset(m, opt, d, h_try);
         h_accepted = 0;  // the force jump starts new dynamics: no step is known good yet
+        UpdateContactAnchors(m, d);
         notify();
         continue;
       }
@@ -730,6 +735,7 @@ void Advance(const Model& m, const IntegratorOptions& opt, Data& d, double t_end
       d.t_s = last ? t_end : d.t_s + h_try;
       ++d.steps;
       CheckState(m, opt, d);
+      UpdateContactAnchors(m, d);
       notify();
       h_accepted = h_try;
       h = std::min(opt.max_step_s, h_try * factor);

@@ -135,6 +135,8 @@ std::shared_ptr<const Model> FinalizeModel(Model m) {
       Fail("contact", c.name, "friction_coefficient", c.friction_coefficient, ">= 0");
     if (!(c.slip_damping_Ns_m > 0))
       Fail("contact", c.name, "slip_damping_Ns_m", c.slip_damping_Ns_m, "> 0");
+    if (!(c.tangential_stiffness_N_m >= 0 && std::isfinite(c.tangential_stiffness_N_m)))
+      Fail("contact", c.name, "tangential_stiffness_N_m", c.tangential_stiffness_N_m, ">= 0 and finite");
   }
   if (!m.gravity_W.allFinite()) throw ModelError("model: gravity must be finite");
   return std::make_shared<const Model>(std::move(m));

@@ -89,8 +89,16 @@ struct ContactLayer {
 /// A contact point fixed on a body, against one terrain, through one to three layers in
 /// series (e.g. heel pad, shoe midsole, surface). With more than one layer the penetration
 /// is split so all elastic forces are equal; the dashpots share the rate in proportion to
-/// the layers' compliance (dissipation-consistent). Tangential force: regularized Coulomb friction
-/// Ft = -v_t min(c_slip, mu Fn / |v_t|).
+/// the layers' compliance (dissipation-consistent).
+/// Tangential force, by tangential_stiffness_N_m:
+/// - 0: regularized Coulomb friction Ft = -v_t min(c_slip, mu Fn / |v_t|) (a loaded point
+///   creeps at Ft / c_slip under any tangential load);
+/// - k_t > 0: elasto-plastic stick-slip. The point is tied to an anchor on the surface, set
+///   where it touched down, by a spring k_t in parallel with the damper c_slip:
+///   Ft = -k_t s - c_slip v_t, s the tangential offset from the anchor, limited to mu Fn. While
+///   |k_t s| would exceed mu Fn the anchor is dragged along (s held at mu Fn / k_t), so a
+///   loaded point sticks with a static offset Ft / k_t and slides at the Coulomb limit.
+///   The anchor is state (Data::contact_anchor_W), moved at the end of every step.
 struct ContactPoint {
   std::string name;
   BodyIndex body = -1;
@@ -99,7 +107,9 @@ struct ContactPoint {
   int n_layers = 1;            ///< 1, 2 or 3
   std::array<ContactLayer, kMaxContactLayers> layers;
   double friction_coefficient = 0.8;  ///< mu >= 0
-  double slip_damping_Ns_m = 5000;    ///< c_slip > 0: viscous regularization at low slip
+  double slip_damping_Ns_m = 5000;    ///< c_slip > 0: viscous regularization at low slip,
+                                      ///< or the damper in parallel with k_t
+  double tangential_stiffness_N_m = 0; ///< k_t >= 0 (N/m); 0: regularized Coulomb (above)
 };
 
 struct Model {
