@@ -99,6 +99,8 @@ RunnerParams ReadRunner(const std::string& file) {
   RequireRange(r.sole_friction_coefficient, s["sole_friction_coefficient"], "sole_friction_coefficient", file, 0.05, 2);
   r.sole_slip_damping_Ns_m = GetDouble(s, "sole_slip_damping_Ns_m", file, S);
   RequireRange(r.sole_slip_damping_Ns_m, s["sole_slip_damping_Ns_m"], "sole_slip_damping_Ns_m", file, 100, 1e5);
+  r.sole_tangential_stiffness_N_m = GetDouble(s, "sole_tangential_stiffness_N_m", file, S);
+  RequireRange(r.sole_tangential_stiffness_N_m, s["sole_tangential_stiffness_N_m"], "sole_tangential_stiffness_N_m", file, 0, 2e6);
 
   const YAML::Node sp = Require(root, "spine", file, "runner");
   const std::string P = "spine";

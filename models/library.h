@@ -54,7 +54,10 @@ struct RunnerParams {
   double shank_soft_tissue_stiffness_N_m, shank_soft_tissue_damping_Ns_m;
   double hip_width_m, leg_length_m, ankle_height_m, heel_behind_ankle_m, forefoot_ahead_of_ankle_m, forefoot_width_m, heel_width_m;
   double sole_friction_coefficient;  ///< Coulomb friction of each sole contact point (-)
-  double sole_slip_damping_Ns_m;     ///< viscous regularisation at low slip, per contact point (N·s/m)
+  double sole_slip_damping_Ns_m;     ///< damper beside the stick spring (or, without it, the viscous
+                                     ///< regularisation at low slip), per contact point (N·s/m)
+  double sole_tangential_stiffness_N_m;  ///< stick spring to the touchdown anchor, per contact point (N/m);
+                                         ///< 0: regularised Coulomb friction
   // spine
   double l5s1_above_hips_m, l5s1_posterior_of_hips_m;
   std::array<double, 5> disc_spacing_m;

@@ -387,6 +387,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
       c.layers[1] = ContactLayer{"surface", 0.5 * surface.stiffness_N_m, 1.0, 0.5 * c_surface, 0.0};
       c.friction_coefficient = r.sole_friction_coefficient;
       c.slip_damping_Ns_m = r.sole_slip_damping_Ns_m;
+      c.tangential_stiffness_N_m = r.sole_tangential_stiffness_N_m;
       rm.foot_contacts[s][p] = static_cast<int>(m.contacts.size());
       m.contacts.push_back(c);
     }

@@ -127,6 +127,7 @@ for key, bad, allowed in (("shank_soft_tissue_share", "1.5", "0..0.9"),
                           ("thrust_symmetry_gain_m_per_s", "-1", "0..2"),
                           ("ankle_roll_yaw_stiffness_Nm_rad", "-5", "0..1000"),
                           ("sole_friction_coefficient", "0", "0.05..2"),
+                          ("sole_tangential_stiffness_N_m", "-1", "0..2e+06"),
                           ("ankle_stance_damping_Nms_rad", "17", "0..16"),
                           ("residual_vertical_filter_steps", "0", "0.1..5")):
     edited = list(runner)
