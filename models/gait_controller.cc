@@ -121,6 +121,10 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       leg.t_touchdown_s = t;
       leg.rest_at_touchdown_m = d.line_rest_length_m[rm.leg_line[s]];
       leg.touchdown_ahead_m = d.kin[rm.ankle[s]].p_WB.x() - (P.p_WB + P.R_WB * rm.p_PHip_P[s]).x();
+      gs.mean_touchdown_ahead_m = gs.landed_once ? gs.mean_touchdown_ahead_m + g.contact_time_smoothing *
+                                                       (leg.touchdown_ahead_m - gs.mean_touchdown_ahead_m)
+                                                 : leg.touchdown_ahead_m;
+      gs.landed_once = true;
       gs.events.push_back({s, true, t});
       if (gs.last_touchdown_s >= 0) {
         const double T = t - gs.last_touchdown_s;
@@ -222,9 +226,14 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // through every push-off.)
       // Symmetry trim: a leg whose last step was longer than the mean of the two pushes that
       // much less (proportional, on the left/right difference only; the common thrust keeps the
-      // cadence).
+      // cadence). Landing trim: a leg that landed further ahead than the running mean pushes
+      // less. Such a leg vaults more (a longer flight, so the next foot, still retracting,
+      // lands closer and vaults less): a step-to-step loop that grows at 5 m/s into a limp
+      // (docs/validation.md, sessions 12 and 13); this trim acts on its cause, the symmetry
+      // trim on its effect.
       const double T0 = gs.leg[0].step_s, T1 = gs.leg[1].step_s;
-      const double thrust = gs.thrust_m + (T0 > 0 && T1 > 0 ? g.thrust_symmetry_gain * (0.5 * (T0 + T1) - leg.step_s) : 0.0);
+      const double thrust = gs.thrust_m + (T0 > 0 && T1 > 0 ? g.thrust_symmetry_gain * (0.5 * (T0 + T1) - leg.step_s) : 0.0) +
+                            g.thrust_landing_gain * (gs.mean_touchdown_ahead_m - leg.touchdown_ahead_m);
       // Lift-off: once the foot is liftoff_distance_ratio of its landing distance behind the
       // hip, the knee flexes and the leg unloads (runner.yaml: below 1, so that the lift-off
       // comes before the leg's natural unloading and both legs leave at the same geometry).

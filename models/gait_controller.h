@@ -38,6 +38,8 @@ struct GaitState {
     double step_s = 0;    ///< duration of the last step this leg's push-off produced (s)
   };
   std::array<Leg, 2> leg;
+  double mean_touchdown_ahead_m = 0;  ///< running mean of the legs' landing distances (m), from the first landing
+  bool landed_once = false;           ///< a foot has landed (mean_touchdown_ahead_m holds a value)
   double thrust_m = 0;            ///< common stance-leg lengthening after mid-stance (m); starts at thrust_initial_m
   double placement_offset_m = 0;  ///< integral speed correction of the foot placement
   double contact_time_s = 0.24;   ///< running average of the measured contact times (s)

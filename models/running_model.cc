@@ -439,6 +439,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
   g.contact_time_smoothing = r.Control("contact_time_smoothing");
   g.liftoff_distance_ratio = r.Control("liftoff_distance_ratio");
   g.thrust_symmetry_gain = r.Control("thrust_symmetry_gain_m_per_s");
+  g.thrust_landing_gain = r.Control("thrust_landing_gain_m_per_m");
   g.settle_fraction = r.Control("settle_fraction");
   g.psoas_tone_N = r.Control("psoas_tightness_N_per_deg") * sm *
                    std::max(0.0, sc.pelvic_tilt_deg - r.Control("psoas_slack_tilt_deg"));

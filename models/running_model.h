@@ -40,6 +40,7 @@ struct ControlGains {
   double thrust_gain, thrust_min_m, thrust_max_m, touchdown_sink_speed_m_s, retraction_fraction;
   double thrust_initial_m;  ///< stance leg lengthening after mid-stance on the first step (m)
   double thrust_symmetry_gain;  ///< m of thrust per s of a leg's step-time excess over the two legs' mean
+  double thrust_landing_gain;   ///< m of thrust per m the leg landed closer than the running mean landing distance
   double swing_clearance_m;         ///< ankle lift in mid-swing (knee flexion)
   double extension_lead_s, extension_time_s;
   double knee_damping_ratio;        ///< damping of the swinging lower mass on the leg spring

@@ -324,6 +324,40 @@ TEST(RunningSim, HeavyRunnersAtFiveMetresPerSecondRunWithTheFasterVerticalFilter
   }
 }
 
+TEST(RunningSim, TheLandingTrimHoldsHeavyRunnersAtFiveMetresPerSecond) {
+  // control.thrust_landing_gain_m_per_m (gait_controller.cc): a leg that landed further ahead
+  // than the running mean pushes less, which breaks the step-to-step loop of the 5 m/s limp
+  // (a foot landing further ahead vaults more; the longer flight lands the next foot closer).
+  // Oracle: two bodies that fell in that limp before the trim (scenarios/sweep_bodies.yaml,
+  // session 13) run 12 strides without an irregular step; without the trim at least one
+  // falls or stumbles.
+  const std::vector<std::pair<double, double>> bodies = {{150, 1.75}, {130, 1.55}};
+  auto run = [&](double gain, double mass, double height) {
+    Library lib = Lib();
+    lib.runner.control["thrust_landing_gain_m_per_m"] = gain;
+    Scenario s;
+    s.body_mass_kg = mass;
+    s.height_m = height;
+    s.speed_m_s = 5.0;
+    s.strides = 12;
+    s.warmup_strides = 3;
+    SimulationOptions opt;
+    opt.keep_series = false;
+    return SimulateRunning(BuildRunningModel(lib, s), opt);
+  };
+  const double gain = Lib().runner.control.at("thrust_landing_gain_m_per_m");
+  ASSERT_GT(gain, 0.0);
+  int failed_without = 0;
+  for (const auto& [mass, height] : bodies) {
+    const RunResult with = run(gain, mass, height);
+    EXPECT_EQ(with.status, "ok") << mass << " kg, " << height << " m: " << with.reason;
+    EXPECT_EQ(with.metrics.irregular_steps, 0) << mass << " kg, " << height << " m";
+    const RunResult without = run(0.0, mass, height);
+    failed_without += without.status != "ok" || without.metrics.irregular_steps > 0;
+  }
+  EXPECT_GE(failed_without, 1);
+}
+
 TEST(RunningSim, ThrustHoldsTheRequestedCadence) {
   // The thrust's purpose (gait_controller.cc): a per-step integral on the step period sets
   // the leg's lengthening after mid-stance, so that the flight gives the scenario's cadence.
