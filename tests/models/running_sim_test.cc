@@ -303,6 +303,19 @@ TEST(RunningSim, ShortTallLightAndHeavyRunnersRunSteadily) {
   }
 }
 
+// A runner of the given body at 5 m/s, 3 warm-up strides, metrics only.
+RunResult RunAtFiveMetresPerSecond(const Library& lib, double mass_kg, double height_m, int strides) {
+  Scenario s;
+  s.body_mass_kg = mass_kg;
+  s.height_m = height_m;
+  s.speed_m_s = 5.0;
+  s.strides = strides;
+  s.warmup_strides = 3;
+  SimulationOptions opt;
+  opt.keep_series = false;
+  return SimulateRunning(BuildRunningModel(lib, s), opt);
+}
+
 TEST(RunningSim, HeavyRunnersAtFiveMetresPerSecondRunWithTheFasterVerticalFilter) {
   // runner.yaml documents residual_vertical_filter_steps 0.75 as the setting for the bodies that
   // fall at 5 m/s with the default 1 (BMI 45 and more, or 1.4 m tall). Oracle: status ok and no
@@ -310,15 +323,7 @@ TEST(RunningSim, HeavyRunnersAtFiveMetresPerSecondRunWithTheFasterVerticalFilter
   Library lib = Lib();
   lib.runner.control["residual_vertical_filter_steps"] = 0.75;
   for (const auto& [mass, height] : std::vector<std::pair<double, double>>{{150, 1.75}, {110, 1.55}}) {
-    Scenario s;
-    s.body_mass_kg = mass;
-    s.height_m = height;
-    s.speed_m_s = 5.0;
-    s.strides = 6;
-    s.warmup_strides = 3;
-    SimulationOptions opt;
-    opt.keep_series = false;
-    const RunResult r = SimulateRunning(BuildRunningModel(lib, s), opt);
+    const RunResult r = RunAtFiveMetresPerSecond(lib, mass, height, 6);
     EXPECT_EQ(r.status, "ok") << mass << " kg, " << height << " m: " << r.reason;
     EXPECT_EQ(r.metrics.irregular_steps, 0) << mass << " kg, " << height << " m";
   }
@@ -335,15 +340,7 @@ TEST(RunningSim, TheLandingTrimHoldsHeavyRunnersAtFiveMetresPerSecond) {
   auto run = [&](double gain, double mass, double height) {
     Library lib = Lib();
     lib.runner.control["thrust_landing_gain_m_per_m"] = gain;
-    Scenario s;
-    s.body_mass_kg = mass;
-    s.height_m = height;
-    s.speed_m_s = 5.0;
-    s.strides = 12;
-    s.warmup_strides = 3;
-    SimulationOptions opt;
-    opt.keep_series = false;
-    return SimulateRunning(BuildRunningModel(lib, s), opt);
+    return RunAtFiveMetresPerSecond(lib, mass, height, 12);
   };
   const double gain = Lib().runner.control.at("thrust_landing_gain_m_per_m");
   ASSERT_GT(gain, 0.0);
