@@ -200,22 +200,25 @@ void UpdateContactAnchors(const Model& m, Data& d) {
   for (size_t i = 0; i < m.contacts.size(); ++i) {
     const ContactPoint& c = m.contacts[i];
     if (!(c.tangential_stiffness_N_m > 0)) continue;
-    BodyKinematics k;
-    k.p_WB = p_WB(d.qpos, c.body);
-    k.q_WB = q_WB(d.qpos, c.body);
-    k.R_WB = k.q_WB.toRotationMatrix();
-    k.v_WB_W = v_WB_W(d.qvel, c.body);
-    k.w_WB_W = k.R_WB * w_WB_B(d.qvel, c.body);
-    Vec3 n;
-    const ContactOutput o = Calc(c, *m.terrains[c.terrain], k, ContactMode::kAuto, ContactAnchor(d, i), n);
-    if (!(o.penetration_m > 0)) {
+    const Vec3 p_WC = p_WB(d.qpos, c.body) + q_WB(d.qpos, c.body) * c.p_BC_B;
+    const TerrainQuery q = m.terrains[c.terrain]->Query(p_WC);
+    if (!(q.penetration_m > 0)) {
       d.contact_anchored[i] = 0;
       continue;
     }
-    // Touchdown: tied where it landed. Loaded: the anchor sits at the offset's far end, which
-    // moves it only when the offset was limited (sliding).
-    d.contact_anchor_W[i] = o.p_WC - o.anchor_offset_W;
-    d.contact_anchored[i] = 1;
+    if (!d.contact_anchored[i]) {  // touchdown: tied where it landed
+      d.contact_anchor_W[i] = p_WC;
+      d.contact_anchored[i] = 1;
+      continue;
+    }
+    // Sliding: drag the anchor so that the tangential offset is at most mu Fn / k_t. Fn is the
+    // last force evaluation's (this step's start for an explicit method): the force law limits
+    // the offset again with its own Fn, so only where the anchor trails matters here.
+    const Vec3 r = p_WC - d.contact_anchor_W[i];
+    const Vec3 s = r - q.n_W.dot(r) * q.n_W;
+    const double limit = c.friction_coefficient * d.contacts[i].normal_N / c.tangential_stiffness_N_m;
+    const double len = s.norm();
+    if (len > limit) d.contact_anchor_W[i] = p_WC - (limit / len) * s;
   }
 }
 

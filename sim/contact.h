@@ -39,9 +39,10 @@ inline const Vec3* ContactAnchor(const Data& d, size_t i) {
   return d.contact_anchored[i] ? &d.contact_anchor_W[i] : nullptr;
 }
 
-/// After a step, at the state's positions and velocities: anchors each loaded point with
-/// tangential stiffness where it touched down, drags its anchor so the spring's offset stays
-/// within mu Fn / k_t, and releases it once the point has left the surface.
+/// After a step, at the state's positions: anchors each penetrating point with tangential
+/// stiffness where it touched down, drags its anchor so the spring's tangential offset stays
+/// within mu Fn / k_t (Fn from the last force evaluation, data.contacts), and releases it once
+/// the point has left the surface.
 void UpdateContactAnchors(const Model& m, Data& d);
 
 }  // namespace sl
