@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "models/scenario.h"
 #include "models/yaml_util.h"
 
 namespace sl {
@@ -152,6 +153,15 @@ RunnerParams ReadRunner(const std::string& file) {
   r.leg_stiffness_reference_cadence_steps_min = GetDouble(lg, "stiffness_reference_cadence_steps_min", file, "legs");
   r.step_width_m = GetDouble(lg, "step_width_m", file, "legs");
 
+  const YAML::Node pc = Require(root, "preferred_cadence", file, "runner");
+  const std::string PC = "preferred_cadence";
+  r.cadence_intercept_steps_min = GetDouble(pc, "intercept_steps_min", file, PC);
+  RequireRange(r.cadence_intercept_steps_min, pc["intercept_steps_min"], "intercept_steps_min", file, 0, 220);
+  r.cadence_slope_steps_min_per_m_s = GetDouble(pc, "slope_steps_min_per_m_s", file, PC);
+  RequireRange(r.cadence_slope_steps_min_per_m_s, pc["slope_steps_min_per_m_s"], "slope_steps_min_per_m_s", file, 0, 50);
+  r.cadence_reference_height_m = GetDouble(pc, "reference_height_m", file, PC);
+  RequireRange(r.cadence_reference_height_m, pc["reference_height_m"], "reference_height_m", file, 1.0, 2.5);
+
   const YAML::Node c = Require(root, "control", file, "runner");
   for (const auto& kv : c) {
     const std::string key = kv.first.as<std::string>();
@@ -197,6 +207,16 @@ RunnerParams ReadRunner(const std::string& file) {
 namespace {
 Library LoadLibraryFiles(const std::string& dir, std::string& current_file);
 }  // namespace
+
+double PreferredCadence(const RunnerParams& r, double speed_m_s, double height_m) {
+  const double ratio = std::sqrt(r.cadence_reference_height_m / height_m);  // sqrt(L_ref / L)
+  const double c = ratio * r.cadence_intercept_steps_min + r.cadence_slope_steps_min_per_m_s * speed_m_s * ratio * ratio;
+  return std::clamp(c, kMinCadenceStepsMin, kMaxCadenceStepsMin);
+}
+
+void ResolvePreferredCadence(const Library& lib, Scenario& s) {
+  if (s.cadence_preferred) s.cadence_steps_min = PreferredCadence(lib.runner, s.speed_m_s, s.height_m);
+}
 
 double RunnerParams::Control(const std::string& key) const {
   const auto it = control.find(key);

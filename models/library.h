@@ -77,6 +77,10 @@ struct RunnerParams {
   double leg_dimensionless_stiffness, leg_damping_ratio, step_width_m;
   double leg_stiffness_cadence_exponent;             ///< leg stiffness ~ (cadence / reference)^exponent (1)
   double leg_stiffness_reference_cadence_steps_min;  ///< cadence at which dimensionless_stiffness holds (steps/min)
+  // self-selected step rate (runner.yaml preferred_cadence; see PreferredCadence)
+  double cadence_intercept_steps_min;      ///< at the reference height: cadence at 0 m/s of the linear fit (steps/min)
+  double cadence_slope_steps_min_per_m_s;  ///< at the reference height: rise per m/s (steps/min per m/s)
+  double cadence_reference_height_m;       ///< stature the fit holds for (m)
   // control
   std::map<std::string, double> control;  ///< control.* gains by name (SI; *_deg keys in rad)
   std::map<std::string, double> strike_pitch_rad;  ///< by foot-strike name
@@ -106,6 +110,20 @@ Library LoadLibrary(const std::string& dir);
 /// The folder of the bundled data files (models/data in the source tree, set by CMake), or
 /// STRIDELOAD_MODELS_DIR.
 std::string DefaultModelsDir();
+
+/// The step rates a scenario may ask for (steps/min).
+inline constexpr double kMinCadenceStepsMin = 130, kMaxCadenceStepsMin = 220;
+
+/// Self-selected step rate (steps/min) of a runner of height_m (m) at speed_m_s (m/s): the
+/// linear fit of runner.yaml's preferred_cadence at its reference height, scaled to other
+/// heights by dynamic similarity (equal Froude number v^2 / (g L) gives equal
+/// f sqrt(L / g)), held to kMinCadenceStepsMin..kMaxCadenceStepsMin.
+double PreferredCadence(const RunnerParams& r, double speed_m_s, double height_m);
+
+struct Scenario;
+/// If the scenario asks for its preferred step rate, sets its cadence_steps_min to
+/// PreferredCadence for its speed and height (otherwise leaves it unchanged).
+void ResolvePreferredCadence(const Library& lib, Scenario& s);
 
 /// Secant heel stiffness of a shoe after wear_km of use (N/m).
 double WornShoeStiffness(const Library& lib, const ShoeSpec& shoe, double wear_km);

@@ -76,8 +76,10 @@ const char* FootStrikeName(FootStrike s) {
   return "?";
 }
 
-RunningModel BuildRunningModel(const Library& lib, const Scenario& sc) {
+RunningModel BuildRunningModel(const Library& lib, const Scenario& scenario) {
   const RunnerParams& r = lib.runner;
+  Scenario sc = scenario;
+  ResolvePreferredCadence(lib, sc);
   Check(sc.body_mass_kg >= 30 && sc.body_mass_kg <= 150, "runner.body_mass_kg", sc.body_mass_kg, "30..150");
   Check(sc.height_m >= 1.4 && sc.height_m <= 2.1, "runner.height_m", sc.height_m, "1.4..2.1");
   const auto surf_it = lib.surfaces.find(sc.surface);

@@ -105,7 +105,8 @@ struct RunningModel {
 };
 
 /// Builds and validates the model; throws InputError for unknown surface or shoe names or
-/// parameters out of range.
+/// parameters out of range. A scenario that asks for its preferred cadence gets it here
+/// (rm.scenario.cadence_steps_min holds the rate used).
 RunningModel BuildRunningModel(const Library& lib, const Scenario& scenario);
 
 /// How a deflection d of the shoe's heel layer (m) splits between the heel pad and the

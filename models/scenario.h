@@ -18,7 +18,10 @@ struct Scenario {
   double body_mass_kg = 70.0;         ///< 30..150
   double height_m = 1.75;             ///< 1.4..2.1
   double speed_m_s = 3.5;             ///< 1.5..7
-  double cadence_steps_min = 170.0;   ///< 130..220
+  double cadence_steps_min = 170.0;   ///< step rate, 130..220 (steps/min)
+  /// The step rate is the runner's self-selected one (file value `preferred`): cadence_steps_min
+  /// is set from speed and height by PreferredCadence when the scenario is read or built.
+  bool cadence_preferred = false;
   FootStrike foot_strike = FootStrike::kRearfoot;
   double overstride_m = 0.0;          ///< extra forward foot placement at touchdown, -0.1..0.3
   double core_strength = 1.0;         ///< 0 (no active trunk stabilisation) .. 1.5; 1 = normal

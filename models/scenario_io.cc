@@ -45,7 +45,16 @@ const std::vector<Field>& Fields() {
       NUM("runner.body_mass_kg", body_mass_kg, 30, 150, "body mass (kg)"),
       NUM("runner.height_m", height_m, 1.4, 2.1, "stature (m)"),
       NUM("runner.speed_m_s", speed_m_s, 1.5, 7.0, "running speed (m/s)"),
-      NUM("runner.cadence_steps_min", cadence_steps_min, 130, 220, "step rate (steps/min)"),
+      Field{ScenarioKey{"runner.cadence_steps_min", "number",
+                        "step rate (steps/min), or 'preferred': the self-selected rate for the speed and height "
+                        "(runner.yaml preferred_cadence)",
+                        kMinCadenceStepsMin, kMaxCadenceStepsMin, {}},
+            [](Scenario& s, const std::string& t, double v) {
+              s.cadence_preferred = t == "preferred";
+              if (!s.cadence_preferred) s.cadence_steps_min = v;
+            },
+            [](const Scenario& s) { return s.cadence_preferred ? std::string("preferred") : Fmt(s.cadence_steps_min); },
+            [](const Scenario& s) { return s.cadence_steps_min; }},
       Field{ScenarioKey{"runner.foot_strike", "choice", "foot strike pattern", 0, 0, {"rearfoot", "midfoot", "forefoot"}},
             [](Scenario& s, const std::string& t, double) {
               s.foot_strike = t == "forefoot" ? FootStrike::kForefoot : t == "midfoot" ? FootStrike::kMidfoot : FootStrike::kRearfoot;
@@ -112,6 +121,10 @@ void Apply(Scenario& s, const std::string& path, const std::string& text, const 
   auto fail = [&](const std::string& allowed) {
     throw InputError(where + ": " + path + " = '" + text + "' is not allowed (" + allowed + ")");
   };
+  if (path == "runner.cadence_steps_min" && text == "preferred") {
+    f->set(s, text, 0);
+    return;
+  }
   if (f->key.type == "number" || f->key.type == "integer") {
     double v = 0;
     size_t used = 0;
@@ -287,6 +300,7 @@ ScenarioSet Expand(const YAML::Node& root, const std::string& file, const Librar
     if (set.scenarios.size() > opt.max_scenarios)
       throw InputError(file + ": more than " + std::to_string(opt.max_scenarios) + " scenarios");
   }
+  for (Scenario& s : set.scenarios) ResolvePreferredCadence(lib, s);
   std::map<std::string, size_t> first_of_name;
   for (size_t i = 0; i < set.scenarios.size(); ++i) {
     const auto [it, fresh] = first_of_name.emplace(set.scenarios[i].name, i);

@@ -2,7 +2,7 @@
 // (../shared/docs/biomech-data.md): mass balance, Legaye's PI = PT + SS with lordosis
 // compensation, Ferris 1999 constant series stiffness, Cook 1985-based shoe wear, road
 // camber geometry, seeded terrain, an undeflected spine in the built posture, Farley & Gonzalez
-// 1996 leg stiffness against step rate, and
+// 1996 leg stiffness against step rate, van Oeveren 2017's self-selected cadence, and
 // muscle moment arms from runner.yaml.
 #include "models/running_model.h"
 
@@ -154,6 +154,32 @@ TEST(RunningModel, LegStiffnessRisesWithTheStepRate) {
   Scenario plus10;
   plus10.cadence_steps_min = 187;
   EXPECT_NEAR(Build(plus10).leg_stiffness_N_m / k_ref, std::pow(1.1, 1.39), 1e-9);
+}
+
+TEST(RunningModel, PreferredCadenceFollowsVanOeverenAndScalesWithHeightByDynamicSimilarity) {
+  // Oracles: van Oeveren et al. 2017's self-selected rates, 154, 158 and 160 steps/min at
+  // 2.4, 2.6 and 2.9 m/s (the fitted line passes within 1.1 steps/min of each, hand-derived
+  // residuals -0.63, +1.05, -0.42); and dynamic similarity (Alexander & Jayes 1983): at equal
+  // Froude number v^2 / (g h) runners of heights h1 and h2 step at rates in the ratio
+  // sqrt(h2 / h1).
+  const RunnerParams& r = Lib().runner;
+  EXPECT_NEAR(PreferredCadence(r, 2.4, 1.75), 154.0, 1.1);
+  EXPECT_NEAR(PreferredCadence(r, 2.6, 1.75), 158.0, 1.1);
+  EXPECT_NEAR(PreferredCadence(r, 2.9, 1.75), 160.0, 1.1);
+  EXPECT_GT(PreferredCadence(r, 5.0, 1.75), PreferredCadence(r, 3.5, 1.75));
+  const double h1 = 1.75, h2 = 1.5, v1 = 3.5, v2 = v1 * std::sqrt(h2 / h1);
+  EXPECT_NEAR(PreferredCadence(r, v2, h2) / PreferredCadence(r, v1, h1), std::sqrt(h1 / h2), 1e-12);
+  // Held to the range a scenario may ask for.
+  EXPECT_EQ(PreferredCadence(r, 7.0, 1.4), kMaxCadenceStepsMin);
+  EXPECT_EQ(PreferredCadence(r, 0.5, 2.1), kMinCadenceStepsMin);
+  // The model is built with it: the step period is the preferred rate's.
+  Scenario s;
+  s.speed_m_s = 5.0;
+  s.height_m = 1.6;
+  s.cadence_preferred = true;
+  const RunningModel rm = Build(s);
+  EXPECT_NEAR(rm.step_period_s, 60.0 / PreferredCadence(r, 5.0, 1.6), 1e-12);
+  EXPECT_EQ(rm.scenario.cadence_steps_min, PreferredCadence(r, 5.0, 1.6));
 }
 
 TEST(RunningModel, WornShoesAreStifferByTheDocumentedFactor) {

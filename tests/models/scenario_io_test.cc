@@ -120,6 +120,38 @@ TEST(ScenarioFile, ResolvedYamlRoundTrips) {
   EXPECT_EQ(ScenarioToYaml(again.scenarios[0]), ScenarioToYaml(s.scenarios[0]));
 }
 
+TEST(ScenarioFile, PreferredCadenceIsResolvedForEachScenariosSpeedAndHeight) {
+  // Oracle: the documented key (runner.cadence_steps_min: preferred) and PreferredCadence.
+  const ScenarioSet s = ParseScenarioText(
+      "runner: {cadence_steps_min: preferred}\nsweep: {runner.speed_m_s: [2.5, 5.0], runner.height_m: [1.6, 1.9]}\n",
+      "t.yaml", Lib());
+  ASSERT_EQ(s.scenarios.size(), 4u);
+  for (const Scenario& sc : s.scenarios) {
+    EXPECT_TRUE(sc.cadence_preferred) << sc.name;
+    EXPECT_EQ(sc.cadence_steps_min, PreferredCadence(Lib().runner, sc.speed_m_s, sc.height_m)) << sc.name;
+    EXPECT_EQ(ScenarioNumber(sc, "runner.cadence_steps_min"), sc.cadence_steps_min);
+    EXPECT_EQ(ScenarioValue(sc, "runner.cadence_steps_min"), "preferred");
+  }
+  EXPECT_GT(s.scenarios[2].cadence_steps_min, s.scenarios[0].cadence_steps_min);  // 5.0 against 2.5 m/s
+  EXPECT_GT(s.scenarios[0].cadence_steps_min, s.scenarios[1].cadence_steps_min);  // 1.6 against 1.9 m
+  // A case's own number replaces it; the stored YAML reads back to the same scenario.
+  const ScenarioSet c = ParseScenarioText(
+      "runner: {cadence_steps_min: preferred}\ncases:\n  - {name: fixed, runner: {cadence_steps_min: 175}}\n  - {name: own}\n",
+      "t.yaml", Lib());
+  EXPECT_FALSE(c.scenarios[0].cadence_preferred);
+  EXPECT_EQ(c.scenarios[0].cadence_steps_min, 175.0);
+  EXPECT_EQ(c.scenarios[1].cadence_steps_min, PreferredCadence(Lib().runner, 3.5, 1.75));
+  const ScenarioSet again = ParseScenarioText(ScenarioToYaml(c.scenarios[1]), "r.yaml", Lib());
+  EXPECT_EQ(again.scenarios[0].cadence_steps_min, c.scenarios[1].cadence_steps_min);
+  EXPECT_TRUE(again.scenarios[0].cadence_preferred);
+  // Any other text is refused with the key, the value and both allowed forms.
+  const std::string e = ErrorOf("runner:\n  cadence_steps_min: prefered\n");
+  EXPECT_NE(e.find("t.yaml:2:22"), std::string::npos) << e;
+  EXPECT_NE(e.find("runner.cadence_steps_min = 'prefered'"), std::string::npos) << e;
+  EXPECT_NE(e.find("130 .. 220"), std::string::npos) << e;
+  EXPECT_NE(e.find("'preferred'"), std::string::npos) << e;
+}
+
 TEST(ScenarioFile, BundledScenariosAreValid) {
   // Every file in scenarios/, so that a new one is checked without being listed here.
   int n = 0;

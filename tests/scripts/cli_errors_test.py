@@ -56,6 +56,8 @@ expect_error("a list where one value belongs", ["check", write("l.yaml", "runner
 expect_error("speed 0", ["check", write("s0.yaml", "runner: {speed_m_s: 0}\n")], "runner.speed_m_s = '0'", "1.5 .. 7")
 expect_error("speed 50 m/s", ["check", write("s50.yaml", "runner: {speed_m_s: 50}\n")], "'50'", "1.5 .. 7")
 expect_error("cadence 0", ["check", write("c0.yaml", "runner: {cadence_steps_min: 0}\n")], "'0'", "130 .. 220")
+expect_error("cadence misspelt", ["check", write("cp.yaml", "runner:\n  cadence_steps_min: prefered\n")],
+             "cp.yaml:2:", "runner.cadence_steps_min", "'prefered'", "130 .. 220", "'preferred'")
 expect_error("lean of 80 deg", ["check", write("lean.yaml", "form:\n  trunk_lean_deg: 80\n")],
              "lean.yaml:2:", "form.trunk_lean_deg = '80'", "-10 .. 30")
 expect_error("camber of 45 deg", ["check", write("cam.yaml", "surface: {name: asphalt, camber_deg: 45}\n")],
@@ -130,7 +132,9 @@ for key, bad, allowed in (("shank_soft_tissue_share", "1.5", "0..0.9"),
                           ("sole_friction_coefficient", "0", "0.05..2"),
                           ("sole_tangential_stiffness_N_m", "-1", "0..2e+06"),
                           ("ankle_stance_damping_Nms_rad", "17", "0..16"),
-                          ("residual_vertical_filter_steps", "0", "0.1..5")):
+                          ("residual_vertical_filter_steps", "0", "0.1..5"),
+                          ("slope_steps_min_per_m_s", "-3", "0..50"),
+                          ("reference_height_m", "0.5", "1..2.5")):
     edited = list(runner)
     line = next(i for i, l in enumerate(edited) if l.strip().startswith(key + ":"))
     indent = edited[line][: len(edited[line]) - len(edited[line].lstrip())]
