@@ -208,7 +208,9 @@ TEST(RunningSim, FasterRunningRaisesPeaksAndShortensContact) {
     EXPECT_GT(b.both.active_peak_bw.mean, a.both.active_peak_bw.mean) << preferred;
     EXPECT_LT(b.both.contact_time_s.mean, a.both.contact_time_s.mean) << preferred;
     slope[preferred] = (b.both.impact_peak_bw.mean - a.both.impact_peak_bw.mean) / (b.mean_speed_m_s - a.mean_speed_m_s);
-    if (preferred) EXPECT_NEAR(b.cadence_steps_min - a.cadence_steps_min, 184.7 - 155.8, 3.0);  // measured rates
+    if (preferred) {
+      EXPECT_NEAR(b.cadence_steps_min - a.cadence_steps_min, 184.7 - 155.8, 3.0);  // measured rates
+    }
   }
   EXPECT_LT(slope[1], slope[0] - 0.1);
 }
@@ -333,9 +335,9 @@ RunResult RunAtFiveMetresPerSecond(const Library& lib, double mass_kg, double he
 }
 
 TEST(RunningSim, HeavyRunnersAtFiveMetresPerSecondRunWithTheFasterVerticalFilter) {
-  // runner.yaml documents residual_vertical_filter_steps 0.75 as the setting for the bodies that
-  // fall at 5 m/s with the default 1 (BMI 45 and more, or 1.4 m tall). Oracle: status ok and no
-  // irregular step for a 150 kg, 1.75 m runner and a 110 kg, 1.55 m one at 5 m/s.
+  // runner.yaml documents residual_vertical_filter_steps 0.75 as a setting for heavy bodies at
+  // 5 m/s (before the landing trim and the slower start, 150 kg at 1.75 m and 110 kg at 1.55 m
+  // fell with the default 1). Oracle: status ok and no irregular step for both at 5 m/s.
   Library lib = Lib();
   lib.runner.control["residual_vertical_filter_steps"] = 0.75;
   for (const auto& [mass, height] : std::vector<std::pair<double, double>>{{150, 1.75}, {110, 1.55}}) {
@@ -369,6 +371,43 @@ TEST(RunningSim, TheLandingTrimHoldsHeavyRunnersAtFiveMetresPerSecond) {
     failed_without += without.status != "ok" || without.metrics.irregular_steps > 0;
   }
   EXPECT_GE(failed_without, 1);
+}
+
+TEST(RunningSim, FastShortRunnersStartBelowFroudeTwoAndAHalfAndRun) {
+  // control.start_froude_max (gait_controller.cc): a run faster than Froude 2.5 on the hip
+  // height starts at that Froude number and ramps to the scenario's speed over the first
+  // warmup_strides steps. Oracles: the start speed, hand-derived, sqrt(2.5 x 9.81 m/s2 x
+  // 0.744 m) = 4.27 m/s for a 1.4 m runner (hip height 0.93 x 1.4 / 1.75 m); the baseline (Froude
+  // 1.34) starts at its own 3.5 m/s; 90 and 150 kg runners of 1.4 m, who fell within three
+  // steps of a full-speed start at 5 m/s (scenarios/sweep_bodies.yaml, session 13), run 12
+  // strides without an irregular step, and with a full-speed start at least one falls again.
+  const double fr = Lib().runner.control.at("start_froude_max");
+  ASSERT_EQ(fr, 2.5);
+  for (const auto& [height, expected] : std::vector<std::pair<double, double>>{{1.4, std::sqrt(2.5 * 9.81 * 0.744)}, {1.75, 3.5}}) {
+    Scenario s;
+    s.height_m = height;
+    s.speed_m_s = height < 1.5 ? 5.0 : 3.5;
+    const RunningModel rm = BuildRunningModel(Lib(), s);
+    Data d = MakeData(*rm.model);
+    GaitState gs;
+    SetInitialRunningState(rm, d, gs);
+    EXPECT_NEAR(v_WB_W(d.qvel, rm.pelvis).x(), expected, 0.005) << height;
+  }
+  auto run = [&](double froude_max, double mass) {
+    Library lib = Lib();
+    lib.runner.control["start_froude_max"] = froude_max;
+    return RunAtFiveMetresPerSecond(lib, mass, 1.4, 12);
+  };
+  int failed_full_speed = 0;
+  for (double mass : {90.0, 150.0}) {
+    const RunResult r = run(fr, mass);
+    EXPECT_EQ(r.status, "ok") << mass << " kg: " << r.reason;
+    EXPECT_EQ(r.metrics.irregular_steps, 0) << mass << " kg";
+    EXPECT_NEAR(r.metrics.cadence_steps_min, 170.0, 5.0) << mass << " kg";
+    const RunResult full = run(20.0, mass);
+    failed_full_speed += full.status != "ok" || full.metrics.irregular_steps > 0;
+  }
+  EXPECT_GE(failed_full_speed, 1);
 }
 
 TEST(RunningSim, ThrustHoldsTheRequestedCadence) {
