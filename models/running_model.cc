@@ -401,8 +401,10 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& scenario) {
   g.speed_gain_s = r.Control("speed_gain_s");
   g.speed_integral_m_per_m_s = r.Control("speed_integral_m_per_m_s");
   g.lateral_gain_s = r.Control("lateral_gain_s");
-  g.swing_stiffness_N_m = r.Control("swing_stiffness_N_m");
-  g.swing_damping_Ns_m = r.Control("swing_damping_Ns_m");
+  // Scaled with body mass, as the lower mass the servo carries: the same swing dynamics for
+  // every runner.
+  g.swing_stiffness_N_m = r.Control("swing_stiffness_N_m") * sm;
+  g.swing_damping_Ns_m = r.Control("swing_damping_Ns_m") * sm;
   g.pelvis_pitch_k = r.Control("pelvis_pitch_stiffness_Nm_rad") * sm * sl;
   g.pelvis_pitch_c = r.Control("pelvis_pitch_damping_Nms_rad") * sm * sl;
   g.pelvis_roll_k = r.Control("pelvis_roll_stiffness_Nm_rad") * sm * sl;

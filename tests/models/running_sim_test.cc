@@ -334,40 +334,31 @@ RunResult RunAtFiveMetresPerSecond(const Library& lib, double mass_kg, double he
   return SimulateRunning(BuildRunningModel(lib, s), opt);
 }
 
-TEST(RunningSim, HeavyRunnersAtFiveMetresPerSecondRunWithTheFasterVerticalFilter) {
-  // runner.yaml documents residual_vertical_filter_steps 0.75 as a setting for heavy bodies at
-  // 5 m/s (before the landing trim and the slower start, 150 kg at 1.75 m and 110 kg at 1.55 m
-  // fell with the default 1). Oracle: status ok and no irregular step for both at 5 m/s.
+// A 1.4 m runner of the given mass at 5 m/s, 12 strides, with the two mechanisms that hold
+// short runners there set: the landing trim's gain and the start's Froude cap.
+RunResult RunShortAtFiveMetresPerSecond(double mass_kg, double landing_gain, double start_froude_max) {
   Library lib = Lib();
-  lib.runner.control["residual_vertical_filter_steps"] = 0.75;
-  for (const auto& [mass, height] : std::vector<std::pair<double, double>>{{150, 1.75}, {110, 1.55}}) {
-    const RunResult r = RunAtFiveMetresPerSecond(lib, mass, height, 6);
-    EXPECT_EQ(r.status, "ok") << mass << " kg, " << height << " m: " << r.reason;
-    EXPECT_EQ(r.metrics.irregular_steps, 0) << mass << " kg, " << height << " m";
-  }
+  lib.runner.control["thrust_landing_gain_m_per_m"] = landing_gain;
+  lib.runner.control["start_froude_max"] = start_froude_max;
+  return RunAtFiveMetresPerSecond(lib, mass_kg, 1.4, 12);
 }
 
-TEST(RunningSim, TheLandingTrimHoldsHeavyRunnersAtFiveMetresPerSecond) {
+TEST(RunningSim, TheLandingTrimAloneHoldsShortRunnersStartedAtFullSpeed) {
   // control.thrust_landing_gain_m_per_m (gait_controller.cc): a leg that landed further ahead
   // than the running mean pushes less, which breaks the step-to-step loop of the 5 m/s limp
   // (a foot landing further ahead vaults more; the longer flight lands the next foot closer).
-  // Oracle: two bodies that fell in that limp before the trim (scenarios/sweep_bodies.yaml,
-  // session 13) run 12 strides without an irregular step; without the trim at least one
-  // falls or stumbles.
-  const std::vector<std::pair<double, double>> bodies = {{150, 1.75}, {130, 1.55}};
-  auto run = [&](double gain, double mass, double height) {
-    Library lib = Lib();
-    lib.runner.control["thrust_landing_gain_m_per_m"] = gain;
-    return RunAtFiveMetresPerSecond(lib, mass, height, 12);
-  };
+  // Oracle: 1.4 m runners of 90 and 150 kg at 5 m/s, started at full speed (without the
+  // slower start of start_froude_max, which also holds them), run 12 strides without an
+  // irregular step with the trim; without it at least one falls or stumbles (session 14:
+  // every 1.4 m body of scenarios/sweep_bodies.yaml falls without both).
   const double gain = Lib().runner.control.at("thrust_landing_gain_m_per_m");
   ASSERT_GT(gain, 0.0);
   int failed_without = 0;
-  for (const auto& [mass, height] : bodies) {
-    const RunResult with = run(gain, mass, height);
-    EXPECT_EQ(with.status, "ok") << mass << " kg, " << height << " m: " << with.reason;
-    EXPECT_EQ(with.metrics.irregular_steps, 0) << mass << " kg, " << height << " m";
-    const RunResult without = run(0.0, mass, height);
+  for (double mass : {90.0, 150.0}) {
+    const RunResult with = RunShortAtFiveMetresPerSecond(mass, gain, 20.0);
+    EXPECT_EQ(with.status, "ok") << mass << " kg: " << with.reason;
+    EXPECT_EQ(with.metrics.irregular_steps, 0) << mass << " kg";
+    const RunResult without = RunShortAtFiveMetresPerSecond(mass, 0.0, 20.0);
     failed_without += without.status != "ok" || without.metrics.irregular_steps > 0;
   }
   EXPECT_GE(failed_without, 1);
@@ -378,9 +369,9 @@ TEST(RunningSim, FastShortRunnersStartBelowFroudeTwoAndAHalfAndRun) {
   // height starts at that Froude number and ramps to the scenario's speed over the first
   // warmup_strides steps. Oracles: the start speed, hand-derived, sqrt(2.5 x 9.81 m/s2 x
   // 0.744 m) = 4.27 m/s for a 1.4 m runner (hip height 0.93 x 1.4 / 1.75 m); the baseline (Froude
-  // 1.34) starts at its own 3.5 m/s; 90 and 150 kg runners of 1.4 m, who fell within three
-  // steps of a full-speed start at 5 m/s (scenarios/sweep_bodies.yaml, session 13), run 12
-  // strides without an irregular step, and with a full-speed start at least one falls again.
+  // 1.34) starts at its own 3.5 m/s; 90 and 150 kg runners of 1.4 m at 5 m/s, without the
+  // landing trim (which also holds them), run 12 strides without an irregular step with the
+  // slower start, and with a full-speed start at least one falls.
   const double fr = Lib().runner.control.at("start_froude_max");
   ASSERT_EQ(fr, 2.5);
   for (const auto& [height, expected] : std::vector<std::pair<double, double>>{{1.4, std::sqrt(2.5 * 9.81 * 0.744)}, {1.75, 3.5}}) {
@@ -393,21 +384,41 @@ TEST(RunningSim, FastShortRunnersStartBelowFroudeTwoAndAHalfAndRun) {
     SetInitialRunningState(rm, d, gs);
     EXPECT_NEAR(v_WB_W(d.qvel, rm.pelvis).x(), expected, 0.005) << height;
   }
-  auto run = [&](double froude_max, double mass) {
-    Library lib = Lib();
-    lib.runner.control["start_froude_max"] = froude_max;
-    return RunAtFiveMetresPerSecond(lib, mass, 1.4, 12);
-  };
   int failed_full_speed = 0;
   for (double mass : {90.0, 150.0}) {
-    const RunResult r = run(fr, mass);
+    const RunResult r = RunShortAtFiveMetresPerSecond(mass, 0.0, fr);
     EXPECT_EQ(r.status, "ok") << mass << " kg: " << r.reason;
     EXPECT_EQ(r.metrics.irregular_steps, 0) << mass << " kg";
     EXPECT_NEAR(r.metrics.cadence_steps_min, 170.0, 5.0) << mass << " kg";
-    const RunResult full = run(20.0, mass);
+    const RunResult full = RunShortAtFiveMetresPerSecond(mass, 0.0, 20.0);
     failed_full_speed += full.status != "ok" || full.metrics.irregular_steps > 0;
   }
   EXPECT_GE(failed_full_speed, 1);
+}
+
+TEST(RunningSim, TallHeavyRunnersKeepRunningAtFiveMetresPerSecond) {
+  // Oracle: 150 kg runners of 1.95 and 2.1 m, who fell after 6-9 s of steady running at 5 m/s
+  // while the swing servo's gains were fixed (scenarios/sweep_bodies.yaml, sessions 13-14),
+  // run 12 strides with no irregular step at the scenario's cadence now that the gains scale
+  // with body mass; with the fixed gains at least one falls again.
+  auto run = [&](bool scaled, double height) {
+    Library lib = Lib();
+    if (!scaled) {
+      lib.runner.control["swing_stiffness_N_m"] /= 150.0 / lib.runner.ref_mass_kg;
+      lib.runner.control["swing_damping_Ns_m"] /= 150.0 / lib.runner.ref_mass_kg;
+    }
+    return RunAtFiveMetresPerSecond(lib, 150, height, 12);
+  };
+  int failed_fixed = 0;
+  for (double height : {1.95, 2.1}) {
+    const RunResult r = run(true, height);
+    EXPECT_EQ(r.status, "ok") << height << " m: " << r.reason;
+    EXPECT_EQ(r.metrics.irregular_steps, 0) << height << " m";
+    EXPECT_NEAR(r.metrics.cadence_steps_min, 170.0, 5.0) << height << " m";
+    const RunResult fixed = run(false, height);
+    failed_fixed += fixed.status != "ok" || fixed.metrics.irregular_steps > 0;
+  }
+  EXPECT_GE(failed_fixed, 1);
 }
 
 TEST(RunningSim, ThrustHoldsTheRequestedCadence) {
