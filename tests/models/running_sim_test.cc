@@ -349,8 +349,8 @@ TEST(RunningSim, TheLandingTrimAloneHoldsShortRunnersStartedAtFullSpeed) {
   // than the running mean pushes less, which breaks the step-to-step loop of the 5 m/s limp
   // (a foot landing further ahead vaults more; the longer flight lands the next foot closer).
   // Oracle: 1.4 m runners of 90 and 150 kg at 5 m/s, started at full speed (without the
-  // slower start of start_froude_max, which also holds them), run 12 strides without an
-  // irregular step with the trim (6 strides); without it at least one falls or stumbles (session 14:
+  // slower start of start_froude_max, which also holds them), run 6 strides without an
+  // irregular step with the trim; without it at least one falls or stumbles (session 14:
   // every 1.4 m body of scenarios/sweep_bodies.yaml falls without both).
   const double gain = Lib().runner.control.at("thrust_landing_gain_m_per_m");
   ASSERT_GT(gain, 0.0);
