@@ -77,16 +77,6 @@ double FirstGuessContactTime(const RunningModel& rm) {
   return std::min(0.63 * rm.step_period_s, 0.78 / std::max(rm.scenario.speed_m_s, 0.5));
 }
 
-// The speed the controller aims at: the scenario's, except at the start of a run faster than
-// start_froude_max allows, which begins at that Froude number on the hip height and ramps up
-// linearly over the first warmup_strides steps.
-double TargetSpeed(const RunningModel& rm, const GaitState& gs) {
-  const double v = rm.scenario.speed_m_s;
-  const double v_start = std::min(v, std::sqrt(rm.gains.start_froude_max * -rm.model->gravity_W.z() * rm.hip_height_m));
-  const double ramp_steps = std::max(1, rm.scenario.warmup_strides);
-  return v_start + (v - v_start) * std::min(1.0, gs.steps / ramp_steps);
-}
-
 double Yaw(const Quat& q) {
   const Vec3 x = q * Vec3::UnitX();
   return std::atan2(x.y(), x.x());
@@ -189,7 +179,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
                        -g.residual_k * err_W.y() - g.residual_c * w_P.y(),
                        -g.residual_k * err_W.z() - g.residual_c * w_P.z());
     const double f_lat = -g.residual_lateral_k * p_com.y() - g.residual_lateral_c * v_com.y();
-    const double f_fwd = g.residual_speed_Ns_m * (TargetSpeed(rm, gs) - v_com.x());
+    const double f_fwd = g.residual_speed_Ns_m * (sc.speed_m_s - v_com.x());
     // Vertical: only on the COM height and velocity averaged over about a step (first-order
     // filters, time constant residual_vertical_filter_steps step periods), so that the bounce
     // within a step is left to the legs.
@@ -281,7 +271,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       // long contact must not place the next foot further ahead, brake harder and lengthen
       // the contact again (at 2.5 m/s this loop made the runner stall and fall).
       const double t_contact_plan = std::min(gs.contact_time_s, 1.25 * FirstGuessContactTime(rm));
-      const double ahead = (p_com.x() - p_WH.x()) + v.x() * t_contact_plan / 2 + g.speed_gain_s * (v.x() - TargetSpeed(rm, gs)) +
+      const double ahead = (p_com.x() - p_WH.x()) + v.x() * t_contact_plan / 2 + g.speed_gain_s * (v.x() - sc.speed_m_s) +
                            sc.overstride_m + gs.placement_offset_m;
       const double side = s == 0 ? 1.0 : -1.0;
       const double lateral = (p_com.y() - p_WH.y()) + side * g.step_width_m / 2 + v.y() * gs.contact_time_s / 2 +
@@ -298,7 +288,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
       const double bp = u * u * u * (-4 + 7 * u - 3 * u * u);      // end-velocity shape
       const double bv = u * u * (-12 + 28 * u - 15 * u * u) / T_sw;
       const double ba = u * (-24 + 84 * u - 60 * u * u) / (T_sw * T_sw);
-      const double v_end = -g.retraction_fraction * TargetSpeed(rm, gs);
+      const double v_end = -g.retraction_fraction * sc.speed_m_s;
       const Vec3 goal(ahead, lateral, 0);
       const Vec3 start(leg.p_toeoff_rel_W.x(), leg.p_toeoff_rel_W.y(), 0);
       Vec3 rel = start + (goal - start) * sp;
@@ -418,6 +408,7 @@ void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs) {
 
 void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   const Model& m = *rm.model;
+  const Scenario& sc = rm.scenario;
   gs = GaitState{};
   gs.z_com_filtered_m = 0;
   // A faster start on a long contact-time guess lands the first foot so far ahead that the
@@ -427,14 +418,13 @@ void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs) {
   // Hips at the apex of a short flight; the right foot half a contact length ahead. The first
   // landing is neutral: the overstride's reach comes with the first swing (starting on a leg
   // inclined for 0.12 m or more of overstride, the runner fell in the first stance).
-  const double v0 = TargetSpeed(rm, gs);  // gs.steps is 0: the start speed
-  const double ahead = v0 * gs.contact_time_s / 2;
+  const double ahead = sc.speed_m_s * gs.contact_time_s / 2;
   const double L = rm.leg_rest_length_m;
   const double drop = std::sqrt(std::max(0.0, L * L - ahead * ahead));
   const double ankle_h = rm.hip_height_m - rm.leg_rest_length_m;  // ankle above the sole
   const double hip_z = drop + ankle_h + 0.02;
   const Vec3 shift(0, 0, hip_z - rm.hip_height_m);
-  const Vec3 v(v0, 0, 0);
+  const Vec3 v(sc.speed_m_s, 0, 0);
   for (int b = 0; b < m.nbody(); ++b) SetBodyState(m, d, b, rm.p_WB0[b] + shift, rm.q_WB0[b], v, Vec3::Zero());
   for (int s = 0; s < 2; ++s) {
     const Vec3 hip = rm.p_WB0[rm.pelvis] + shift + rm.q_WB0[rm.pelvis] * rm.p_PHip_P[s];

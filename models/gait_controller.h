@@ -58,10 +58,8 @@ struct GaitState {
 /// wrenches) and updates the gait state (events, regulators).
 void UpdateControl(const RunningModel& rm, Data& d, GaitState& gs);
 
-/// Places the model at the apex of a flight phase running at the scenario's speed (at most
-/// the Froude number control.start_froude_max on the hip height; the controller then ramps
-/// up to the scenario's speed over the first warmup_strides steps), right foot ready to
-/// land, left foot in mid-swing.
+/// Places the model at the apex of a flight phase running at the scenario's speed, right
+/// foot ready to land, left foot in mid-swing.
 void SetInitialRunningState(const RunningModel& rm, Data& d, GaitState& gs);
 
 }  // namespace sl

@@ -433,7 +433,6 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& scenario) {
   g.thrust_max_m = r.Control("thrust_max_m");
   g.thrust_initial_m = r.Control("thrust_initial_m");
   g.retraction_fraction = r.Control("retraction_fraction");
-  g.start_froude_max = r.Control("start_froude_max");
   g.touchdown_sink_speed_m_s = r.Control("touchdown_sink_speed_m_s");
   g.swing_clearance_m = r.Control("swing_clearance_m") * sl;
   g.extension_lead_s = r.Control("extension_lead_s");

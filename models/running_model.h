@@ -53,7 +53,6 @@ struct ControlGains {
   double step_width_m;
   double residual_k, residual_c, residual_lateral_k, residual_lateral_c, residual_speed_Ns_m, residual_vertical_Ns_m;
   double residual_vertical_filter_steps;  ///< time constant of the vertical residual's COM-rate filter (step periods)
-  double start_froude_max;  ///< the run starts at no more than this Froude number v^2 / (g x hip height) (1)
 };
 
 struct RunningModel {

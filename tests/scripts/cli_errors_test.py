@@ -134,7 +134,6 @@ for key, bad, allowed in (("shank_soft_tissue_share", "1.5", "0..0.9"),
                           ("ankle_stance_damping_Nms_rad", "17", "0..16"),
                           ("residual_vertical_filter_steps", "0", "0.1..5"),
                           ("slope_steps_min_per_m_s", "-3", "0..50"),
-                          ("start_froude_max", "0", "0.5..20"),
                           ("reference_height_m", "0.5", "1..2.5")):
     edited = list(runner)
     line = next(i for i, l in enumerate(edited) if l.strip().startswith(key + ":"))
