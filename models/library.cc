@@ -37,6 +37,14 @@ void RequireRange(double v, const YAML::Node& node, const std::string& name, con
                      Num(hi) + ")");
 }
 
+// GetDouble, then RequireRange on the same key.
+double GetDoubleIn(const YAML::Node& map, const std::string& key, const std::string& file, const std::string& group,
+                   double lo, double hi) {
+  const double v = GetDouble(map, key, file, group);
+  RequireRange(v, map[key], key, file, lo, hi);
+  return v;
+}
+
 void RequirePositive(double v, const YAML::Node& map, const std::string& key, const std::string& file) {
   if (!(v > 0)) throw InputError(Where(file, map[key]) + ": " + key + " = " + std::to_string(v) + " is not allowed (> 0)");
 }
@@ -76,18 +84,15 @@ RunnerParams ReadRunner(const std::string& file) {
   r.foot_inertia = Arr<3>(s, "foot_inertia_kg_m2", file, S);
   r.sole_inertia = Arr<3>(s, "sole_inertia_kg_m2", file, S);
   r.foot_mass_fraction = GetDouble(s, "foot_mass_fraction", file, S);
-  r.shank_soft_tissue_share = GetDouble(s, "shank_soft_tissue_share", file, S);
-  RequireRange(r.shank_soft_tissue_share, s["shank_soft_tissue_share"], "shank_soft_tissue_share", file, 0, 0.9);
+  r.shank_soft_tissue_share = GetDoubleIn(s, "shank_soft_tissue_share", file, S, 0, 0.9);
   r.shank_soft_tissue_stiffness_N_m = GetDouble(s, "shank_soft_tissue_stiffness_N_m", file, S);
   RequirePositive(r.shank_soft_tissue_stiffness_N_m, s, "shank_soft_tissue_stiffness_N_m", file);
   r.shank_soft_tissue_damping_Ns_m = GetDouble(s, "shank_soft_tissue_damping_Ns_m", file, S);
   RequirePositive(r.shank_soft_tissue_damping_Ns_m, s, "shank_soft_tissue_damping_Ns_m", file);
   r.ankle_joint_stiffness_N_m = GetDouble(s, "ankle_joint_stiffness_N_m", file, S);
   r.ankle_joint_damping_Ns_m = GetDouble(s, "ankle_joint_damping_Ns_m", file, S);
-  r.ankle_roll_yaw_stiffness_Nm_rad = GetDouble(s, "ankle_roll_yaw_stiffness_Nm_rad", file, S);
-  RequireRange(r.ankle_roll_yaw_stiffness_Nm_rad, s["ankle_roll_yaw_stiffness_Nm_rad"], "ankle_roll_yaw_stiffness_Nm_rad", file, 0, 1000);
-  r.ankle_roll_yaw_damping_Nms_rad = GetDouble(s, "ankle_roll_yaw_damping_Nms_rad", file, S);
-  RequireRange(r.ankle_roll_yaw_damping_Nms_rad, s["ankle_roll_yaw_damping_Nms_rad"], "ankle_roll_yaw_damping_Nms_rad", file, 0, 100);
+  r.ankle_roll_yaw_stiffness_Nm_rad = GetDoubleIn(s, "ankle_roll_yaw_stiffness_Nm_rad", file, S, 0, 1000);
+  r.ankle_roll_yaw_damping_Nms_rad = GetDoubleIn(s, "ankle_roll_yaw_damping_Nms_rad", file, S, 0, 100);
   r.hip_width_m = GetDouble(s, "hip_width_m", file, S);
   r.leg_length_m = GetDouble(s, "leg_length_m", file, S);
   RequirePositive(r.leg_length_m, s, "leg_length_m", file);
@@ -96,12 +101,9 @@ RunnerParams ReadRunner(const std::string& file) {
   r.forefoot_ahead_of_ankle_m = GetDouble(s, "forefoot_ahead_of_ankle_m", file, S);
   r.forefoot_width_m = GetDouble(s, "forefoot_width_m", file, S);
   r.heel_width_m = GetDouble(s, "heel_width_m", file, S);
-  r.sole_friction_coefficient = GetDouble(s, "sole_friction_coefficient", file, S);
-  RequireRange(r.sole_friction_coefficient, s["sole_friction_coefficient"], "sole_friction_coefficient", file, 0.05, 2);
-  r.sole_slip_damping_Ns_m = GetDouble(s, "sole_slip_damping_Ns_m", file, S);
-  RequireRange(r.sole_slip_damping_Ns_m, s["sole_slip_damping_Ns_m"], "sole_slip_damping_Ns_m", file, 100, 1e5);
-  r.sole_tangential_stiffness_N_m = GetDouble(s, "sole_tangential_stiffness_N_m", file, S);
-  RequireRange(r.sole_tangential_stiffness_N_m, s["sole_tangential_stiffness_N_m"], "sole_tangential_stiffness_N_m", file, 0, 2e6);
+  r.sole_friction_coefficient = GetDoubleIn(s, "sole_friction_coefficient", file, S, 0.05, 2);
+  r.sole_slip_damping_Ns_m = GetDoubleIn(s, "sole_slip_damping_Ns_m", file, S, 100, 1e5);
+  r.sole_tangential_stiffness_N_m = GetDoubleIn(s, "sole_tangential_stiffness_N_m", file, S, 0, 2e6);
 
   const YAML::Node sp = Require(root, "spine", file, "runner");
   const std::string P = "spine";
@@ -155,12 +157,9 @@ RunnerParams ReadRunner(const std::string& file) {
 
   const YAML::Node pc = Require(root, "preferred_cadence", file, "runner");
   const std::string PC = "preferred_cadence";
-  r.cadence_intercept_steps_min = GetDouble(pc, "intercept_steps_min", file, PC);
-  RequireRange(r.cadence_intercept_steps_min, pc["intercept_steps_min"], "intercept_steps_min", file, 0, 220);
-  r.cadence_slope_steps_min_per_m_s = GetDouble(pc, "slope_steps_min_per_m_s", file, PC);
-  RequireRange(r.cadence_slope_steps_min_per_m_s, pc["slope_steps_min_per_m_s"], "slope_steps_min_per_m_s", file, 0, 50);
-  r.cadence_reference_height_m = GetDouble(pc, "reference_height_m", file, PC);
-  RequireRange(r.cadence_reference_height_m, pc["reference_height_m"], "reference_height_m", file, 1.0, 2.5);
+  r.cadence_intercept_steps_min = GetDoubleIn(pc, "intercept_steps_min", file, PC, 0, 220);
+  r.cadence_slope_steps_min_per_m_s = GetDoubleIn(pc, "slope_steps_min_per_m_s", file, PC, 0, 50);
+  r.cadence_reference_height_m = GetDoubleIn(pc, "reference_height_m", file, PC, 1.0, 2.5);
 
   const YAML::Node c = Require(root, "control", file, "runner");
   for (const auto& kv : c) {

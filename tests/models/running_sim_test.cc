@@ -334,6 +334,15 @@ RunResult RunAtFiveMetresPerSecond(const Library& lib, double mass_kg, double he
   return SimulateRunning(BuildRunningModel(lib, s), opt);
 }
 
+// Expects a steady run (status ok, no irregular step, 170 steps/min held); label names it.
+void ExpectSteadyAt170(const RunResult& r, const std::string& label) {
+  EXPECT_EQ(r.status, "ok") << label << ": " << r.reason;
+  EXPECT_EQ(r.metrics.irregular_steps, 0) << label;
+  EXPECT_NEAR(r.metrics.cadence_steps_min, 170.0, 5.0) << label;
+}
+
+bool FellOrStumbled(const RunResult& r) { return r.status != "ok" || r.metrics.irregular_steps > 0; }
+
 TEST(RunningSim, TheLandingTrimHoldsShortRunnersAtFiveMetresPerSecond) {
   // control.thrust_landing_gain_m_per_m (gait_controller.cc): a leg that landed further ahead
   // than the running mean pushes less, which breaks the step-to-step loop of the 5 m/s limp
@@ -350,12 +359,8 @@ TEST(RunningSim, TheLandingTrimHoldsShortRunnersAtFiveMetresPerSecond) {
   };
   int failed_without = 0;
   for (double mass : {90.0, 150.0}) {
-    const RunResult with = run(gain, mass);
-    EXPECT_EQ(with.status, "ok") << mass << " kg: " << with.reason;
-    EXPECT_EQ(with.metrics.irregular_steps, 0) << mass << " kg";
-    EXPECT_NEAR(with.metrics.cadence_steps_min, 170.0, 5.0) << mass << " kg";
-    const RunResult without = run(0.0, mass);
-    failed_without += without.status != "ok" || without.metrics.irregular_steps > 0;
+    ExpectSteadyAt170(run(gain, mass), std::to_string(mass) + " kg");
+    failed_without += FellOrStumbled(run(0.0, mass));
   }
   EXPECT_GE(failed_without, 1);
 }
@@ -375,12 +380,8 @@ TEST(RunningSim, TallHeavyRunnersKeepRunningAtFiveMetresPerSecond) {
   };
   int failed_fixed = 0;
   for (double height : {1.95, 2.1}) {
-    const RunResult r = run(true, height);
-    EXPECT_EQ(r.status, "ok") << height << " m: " << r.reason;
-    EXPECT_EQ(r.metrics.irregular_steps, 0) << height << " m";
-    EXPECT_NEAR(r.metrics.cadence_steps_min, 170.0, 5.0) << height << " m";
-    const RunResult fixed = run(false, height);
-    failed_fixed += fixed.status != "ok" || fixed.metrics.irregular_steps > 0;
+    ExpectSteadyAt170(run(true, height), std::to_string(height) + " m");
+    failed_fixed += FellOrStumbled(run(false, height));
   }
   EXPECT_GE(failed_fixed, 1);
 }
