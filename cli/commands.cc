@@ -95,9 +95,20 @@ ScenarioOutcome RunOneScenario(const PreparedSweep& sweep, ResultsWriter& writer
   writer.WriteScenario(index, sc, rm, r);
   ScenarioOutcome o;
   o.ok = r.status == "ok";
-  o.status = o.ok ? "ok" : "failed: " + r.reason;
+  o.irregular_steps = o.ok ? r.metrics.irregular_steps : 0;
+  o.status = !o.ok ? "failed: " + r.reason
+             : o.irregular_steps > 0 ? "ok, " + std::to_string(o.irregular_steps) + " irregular steps (stumbles)"
+                                     : "ok";
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return o;
+}
+
+void PrintRunSummary(const std::string& output, size_t n, int failed, int stumbled) {
+  std::fprintf(stderr, "wrote %s (%zu scenarios, %d failed", output.c_str(), n, failed);
+  if (stumbled > 0)
+    std::fprintf(stderr, ", %d finished with stumbles: see the summary's irregular_steps; their metrics are not of steady running",
+                 stumbled);
+  std::fprintf(stderr, ")\n");
 }
 
 int ReportIoError(const std::string& what, const std::string& parts_dir) {
@@ -130,7 +141,7 @@ int Run(const RunCommand& cmd) {
   if (!cmd.quiet && cmd.resume && todo.size() < n)
     std::fprintf(stderr, "resuming: %zu of %zu scenarios already done\n", n - todo.size(), n);
   Progress progress(n, n - todo.size(), cmd.quiet);
-  std::atomic<int> failed{0};
+  std::atomic<int> failed{0}, stumbled{0};
   std::string io_error;
   std::mutex err_m;
   const int threads = cmd.threads > 0 ? cmd.threads : omp_get_max_threads();
@@ -141,6 +152,7 @@ int Run(const RunCommand& cmd) {
     try {
       const ScenarioOutcome o = RunOneScenario(sweep, writer, todo[k]);
       if (!o.ok) ++failed;
+      if (o.irregular_steps > 0) ++stumbled;
       progress.Done(name, o.status, o.seconds);
       if (cmd.stats) {
 #pragma omp atomic
@@ -165,7 +177,7 @@ int Run(const RunCommand& cmd) {
     cmd.stats->threads = threads;
     cmd.stats->wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   }
-  if (!cmd.quiet) std::fprintf(stderr, "wrote %s (%zu scenarios, %d failed)\n", cmd.output.c_str(), n, failed.load());
+  if (!cmd.quiet) PrintRunSummary(cmd.output, n, failed.load(), stumbled.load());
   return failed.load() > 0 ? 1 : 0;
 }
 

@@ -22,10 +22,12 @@ namespace sl::mpi {
 namespace {
 
 // A worker thread's request: the scenario it just finished (-1: none yet), whether it
-// failed, its run time, and whether the thread is stopping (interrupted or I/O error).
+// failed, its run time, whether the thread is stopping (interrupted or I/O error), and the
+// finished scenario's irregular steps. Sent as kRequestDoubles doubles.
 struct Request {
-  double finished_index = -1, failed = 0, seconds = 0, stopping = 0;
+  double finished_index = -1, failed = 0, seconds = 0, stopping = 0, irregular_steps = 0;
 };
+constexpr int kRequestDoubles = 5;
 constexpr int kTagRequest = 1, kTagWork = 2;
 
 void Check(int rc, const char* what) {
@@ -125,7 +127,7 @@ int RunDistributed(const RunCommand& cmd, const Session& session) {
   }
   Progress progress(n, already, cmd.quiet || rank != 0);
   Dispatcher dispatch{todo};
-  std::atomic<int> failed{0};
+  std::atomic<int> failed{0}, stumbled{0};
   std::string io_error;
   std::mutex err_m;
   auto note_io_error = [&](const std::string& what) {
@@ -152,11 +154,16 @@ int RunDistributed(const RunCommand& cmd, const Session& session) {
           continue;
         }
         Request req;
-        MPI_Recv(&req, 4, MPI_DOUBLE, st.MPI_SOURCE, kTagRequest, MPI_COMM_WORLD, &st);
+        MPI_Recv(&req, kRequestDoubles, MPI_DOUBLE, st.MPI_SOURCE, kTagRequest, MPI_COMM_WORLD, &st);
         if (req.finished_index >= 0) {
           const auto& sc = sweep.set.scenarios[static_cast<size_t>(req.finished_index)];
           if (req.failed > 0) ++failed;
-          progress.Done(sc.name + " (rank " + std::to_string(st.MPI_SOURCE) + ")", req.failed > 0 ? "failed" : "ok",
+          if (req.irregular_steps > 0) ++stumbled;
+          progress.Done(sc.name + " (rank " + std::to_string(st.MPI_SOURCE) + ")",
+                        req.failed > 0              ? "failed"
+                        : req.irregular_steps > 0 ? "ok, " + std::to_string(static_cast<int>(req.irregular_steps)) +
+                                                        " irregular steps (stumbles)"
+                                                  : "ok",
                         req.seconds);
         }
         if (req.stopping > 0) {
@@ -183,7 +190,7 @@ int RunDistributed(const RunCommand& cmd, const Session& session) {
       } else {
         std::lock_guard<std::mutex> lock(mpi_m);
         req.stopping = StopRequested() ? 1 : 0;
-        MPI_Send(&req, 4, MPI_DOUBLE, 0, kTagRequest, MPI_COMM_WORLD);
+        MPI_Send(&req, kRequestDoubles, MPI_DOUBLE, 0, kTagRequest, MPI_COMM_WORLD);
         if (req.stopping > 0) break;
         MPI_Recv(&index, 1, MPI_INT, 0, kTagWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       }
@@ -192,9 +199,10 @@ int RunDistributed(const RunCommand& cmd, const Session& session) {
       req = Request{};
       try {
         const ScenarioOutcome o = RunOneScenario(sweep, *writer, index);
-        req = Request{static_cast<double>(index), o.ok ? 0.0 : 1.0, o.seconds, 0};
+        req = Request{static_cast<double>(index), o.ok ? 0.0 : 1.0, o.seconds, 0, static_cast<double>(o.irregular_steps)};
         if (rank == 0) {
           if (!o.ok) ++failed;
+          if (o.irregular_steps > 0) ++stumbled;
           progress.Done(name, o.status, o.seconds);
         }
       } catch (const std::exception& e) {
@@ -224,7 +232,7 @@ int RunDistributed(const RunCommand& cmd, const Session& session) {
     try {
       writer->ScanParts();
       writer->Finish(sweep.set.scenarios);
-      if (!cmd.quiet) std::fprintf(stderr, "wrote %s (%zu scenarios, %d failed)\n", cmd.output.c_str(), n, failed.load());
+      if (!cmd.quiet) PrintRunSummary(cmd.output, n, failed.load(), stumbled.load());
       status = failed.load() > 0 ? 1 : 0;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "strideload: %s\nall %zu scenarios are kept in %s; free space and rerun with --resume\n", e.what(), n,

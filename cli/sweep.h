@@ -26,9 +26,14 @@ PreparedSweep PrepareSweep(const RunCommand& cmd);
 
 struct ScenarioOutcome {
   bool ok = false;
-  std::string status;  ///< "ok" or "failed: reason"
+  std::string status;  ///< "ok", "ok, N irregular steps (stumbles)" or "failed: reason"
   double seconds = 0;
+  int irregular_steps = 0;  ///< measured steps that were stumbles (a run that finished)
 };
+
+/// The closing line of a run on stderr: the file, how many scenarios, how many failed and,
+/// if any, how many finished with stumbles (their irregular_steps column is above 0).
+void PrintRunSummary(const std::string& output, size_t n, int failed, int stumbled);
 
 /// Simulates scenario `index` and writes its part file. Throws std::runtime_error on I/O
 /// failure (the part is not written).
