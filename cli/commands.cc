@@ -96,11 +96,14 @@ ScenarioOutcome RunOneScenario(const PreparedSweep& sweep, ResultsWriter& writer
   ScenarioOutcome o;
   o.ok = r.status == "ok";
   o.irregular_steps = o.ok ? r.metrics.irregular_steps : 0;
-  o.status = !o.ok ? "failed: " + r.reason
-             : o.irregular_steps > 0 ? "ok, " + std::to_string(o.irregular_steps) + " irregular steps (stumbles)"
-                                     : "ok";
+  o.status = OutcomeStatus(o.ok, o.irregular_steps, r.reason);
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return o;
+}
+
+std::string OutcomeStatus(bool ok, int irregular_steps, const std::string& reason) {
+  if (!ok) return "failed: " + reason;
+  return irregular_steps > 0 ? "ok, " + std::to_string(irregular_steps) + " irregular steps (stumbles)" : "ok";
 }
 
 void PrintRunSummary(const std::string& output, size_t n, int failed, int stumbled) {

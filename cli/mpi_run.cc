@@ -159,11 +159,9 @@ int RunDistributed(const RunCommand& cmd, const Session& session) {
           const auto& sc = sweep.set.scenarios[static_cast<size_t>(req.finished_index)];
           if (req.failed > 0) ++failed;
           if (req.irregular_steps > 0) ++stumbled;
+          // The reason stays in the worker's part file (the summary); the count travels.
           progress.Done(sc.name + " (rank " + std::to_string(st.MPI_SOURCE) + ")",
-                        req.failed > 0              ? "failed"
-                        : req.irregular_steps > 0 ? "ok, " + std::to_string(static_cast<int>(req.irregular_steps)) +
-                                                        " irregular steps (stumbles)"
-                                                  : "ok",
+                        OutcomeStatus(req.failed == 0, static_cast<int>(req.irregular_steps), "see the summary"),
                         req.seconds);
         }
         if (req.stopping > 0) {

@@ -31,6 +31,10 @@ struct ScenarioOutcome {
   int irregular_steps = 0;  ///< measured steps that were stumbles (a run that finished)
 };
 
+/// A scenario's status as the progress shows it: "failed: reason", "ok, N irregular steps
+/// (stumbles)" or "ok".
+std::string OutcomeStatus(bool ok, int irregular_steps, const std::string& reason);
+
 /// The closing line of a run on stderr: the file, how many scenarios, how many failed and,
 /// if any, how many finished with stumbles (their irregular_steps column is above 0).
 void PrintRunSummary(const std::string& output, size_t n, int failed, int stumbled);
