@@ -28,6 +28,7 @@ struct Request {
   double finished_index = -1, failed = 0, seconds = 0, stopping = 0, irregular_steps = 0;
 };
 constexpr int kRequestDoubles = 5;
+static_assert(sizeof(Request) == kRequestDoubles * sizeof(double), "Request travels as kRequestDoubles doubles");
 constexpr int kTagRequest = 1, kTagWork = 2;
 
 void Check(int rc, const char* what) {
