@@ -174,7 +174,7 @@ RunnerParams ReadRunner(const std::string& file) {
     // Gains whose meaning has bounds: reported with the file, line and allowed range.
     static const std::map<std::string, std::pair<double, double>> kRanges = {
         {"liftoff_distance_ratio", {0.3, 2.0}}, {"thrust_symmetry_gain_m_per_s", {0.0, 2.0}},
-        {"thrust_landing_gain_m_per_m", {0.0, 2.0}},
+        {"thrust_landing_gain_per_froude", {0.0, 1.0}},
         {"residual_vertical_filter_steps", {0.1, 5.0}}};
     const auto range = kRanges.find(key);
     if (range != kRanges.end())

@@ -182,6 +182,24 @@ TEST(RunningModel, PreferredCadenceFollowsVanOeverenAndScalesWithHeightByDynamic
   EXPECT_EQ(rm.scenario.cadence_steps_min, PreferredCadence(r, 5.0, 1.6));
 }
 
+TEST(RunningModel, TheLandingTrimGainFollowsTheFroudeNumber) {
+  // Oracle, hand-derived: the Froude number v^2 / (g L) with L the standing hip height (leg
+  // length 0.93 m x height / 1.75 m): 3.5^2 / (9.81 x 0.93) = 1.3428 for the baseline, and
+  // 5^2 / (9.81 x 0.93 x 1.4 / 1.75) = 3.4252 for a 1.4 m runner at 5 m/s. The landing trim's
+  // gain is control.thrust_landing_gain_per_froude times it.
+  const double per_froude = Lib().runner.control.at("thrust_landing_gain_per_froude");
+  const RunningModel base = Build(Scenario{});
+  EXPECT_NEAR(FroudeNumber(base), 3.5 * 3.5 / (9.81 * 0.93), 1e-9);
+  EXPECT_NEAR(FroudeNumber(base), 1.3428, 1e-4);
+  EXPECT_NEAR(base.gains.thrust_landing_gain, per_froude * 1.3428, 1e-4);
+  Scenario small_fast;
+  small_fast.height_m = 1.4;
+  small_fast.speed_m_s = 5.0;
+  const RunningModel sf = Build(small_fast);
+  EXPECT_NEAR(FroudeNumber(sf), 3.4252, 1e-4);
+  EXPECT_NEAR(sf.gains.thrust_landing_gain, per_froude * 3.4252, 1e-4);
+}
+
 TEST(RunningModel, TheSwingServoHasTheSameDynamicsForEveryBodyMass) {
   // Oracle: the swing servo (runner.yaml swing_stiffness_N_m, swing_damping_Ns_m) acts on the
   // lower mass (shank, foot, shoe, soft tissue), which scales with body mass; its natural

@@ -127,7 +127,7 @@ with open(os.path.join(runner_dir, "runner.yaml")) as f:
 for key, bad, allowed in (("shank_soft_tissue_share", "1.5", "0..0.9"),
                           ("liftoff_distance_ratio", "0.1", "0.3..2"),
                           ("thrust_symmetry_gain_m_per_s", "-1", "0..2"),
-                          ("thrust_landing_gain_m_per_m", "3", "0..2"),
+                          ("thrust_landing_gain_per_froude", "3", "0..1"),
                           ("ankle_roll_yaw_stiffness_Nm_rad", "-5", "0..1000"),
                           ("sole_friction_coefficient", "0", "0.05..2"),
                           ("sole_tangential_stiffness_N_m", "-1", "0..2e+06"),

@@ -4,7 +4,7 @@
 Oracle: the results file's own summary (`strideload summary --csv`, column irregular_steps):
 every scenario with irregular steps is reported as "ok, N irregular steps (stumbles)" with
 its N, the others as "ok", and the closing line counts them; the exit status stays 0 (they
-finished). The case: 2.5 m/s with 0.2 m of overstride stumbles (README), without it not.
+finished). The case: 2.5 m/s with 0.1 m of overstride stumbles (README), without it not.
 With --with-mpi the same through `mpirun -n 2` (the ranks' reports travel to rank 0).
 Usage: run_report_test.py STRIDELOAD_EXE [--with-mpi]
 """
@@ -22,7 +22,7 @@ FAILURES = []
 sweep = os.path.join(TMP, "s.yaml")
 with open(sweep, "w") as f:
     f.write("name: s\nrunner: {speed_m_s: 2.5}\nsimulation: {strides: 12, warmup_strides: 3, output_rate_hz: 50}\n"
-            "sweep:\n  runner.overstride_m: [0.0, 0.2]\n")
+            "sweep:\n  runner.overstride_m: [0.0, 0.1]\n")
 
 
 def check(label, launcher):
