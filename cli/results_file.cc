@@ -277,6 +277,7 @@ std::vector<std::pair<std::string, double>> MetricColumns(const RunResult& r, co
       {"cadence_steps_min_measured", m.cadence_steps_min},
       {"steps_measured", static_cast<double>(m.steps)},
       {"irregular_steps", static_cast<double>(m.irregular_steps)},
+      {"step_time_cv", m.step_time_cv},
   };
   for (int l = 0; l < 6; ++l) c.push_back({"peak_compression_bw_" + rm.level_names[l], m.peak_compression_bw[l].mean});
   for (int l = 0; l < 6; ++l) c.push_back({"peak_ap_shear_bw_" + rm.level_names[l], m.peak_ap_shear_bw[l].mean});

@@ -305,6 +305,19 @@ int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period
   return n;
 }
 
+double StepTimeVariation(const std::vector<GaitEvent>& events, size_t first) {
+  const std::vector<const GaitEvent*> tds = Touchdowns(events);
+  if (tds.size() < first + 3) return 0.0;
+  const size_t n = tds.size() - 1 - first;
+  double mean = 0, var = 0;
+  for (size_t k = first; k + 1 < tds.size(); ++k) mean += (tds[k + 1]->t_s - tds[k]->t_s) / n;
+  for (size_t k = first; k + 1 < tds.size(); ++k) {
+    const double dev = tds[k + 1]->t_s - tds[k]->t_s - mean;
+    var += dev * dev / n;
+  }
+  return std::sqrt(var) / mean;
+}
+
 // The foot's centre of pressure (m, world): its contact points weighted by their normal force;
 // while the foot carries 1 N or less (off the ground), the sole point below the ankle.
 static Vec3 CentreOfPressure(const RunningModel& rm, const Data& d, int s) {
@@ -429,6 +442,7 @@ RunResult SimulateRunning(const RunningModel& rm, const SimulationOptions& opt) 
   res.steps = d.steps;
   ComputeMetrics(rm, tr, res.events, res.metrics);
   res.metrics.irregular_steps = CountIrregularSteps(res.events, rm.step_period_s, static_cast<size_t>(2 * rm.scenario.warmup_strides));
+  res.metrics.step_time_cv = StepTimeVariation(res.events, static_cast<size_t>(2 * rm.scenario.warmup_strides));
   if (res.status == "ok" && res.metrics.steps == 0) {
     res.status = "failed";
     res.reason = "no steady-state step could be measured";

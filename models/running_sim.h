@@ -47,6 +47,11 @@ struct Metrics {
   /// Measured steps that break the alternating running gait (see CountIrregularSteps): their
   /// metrics come from a stumble, not from steady running.
   int irregular_steps = 0;
+  /// Step-to-step variation of the measured steps' durations (touchdown to next touchdown,
+  /// either foot): standard deviation / mean. The model is deterministic, so steady running on
+  /// flat ground is periodic (0.001-0.01 for most bundled scenarios); a limp, in which long
+  /// and short steps alternate, shows as several hundredths (see StepTimeVariation).
+  double step_time_cv = 0;
   /// Pelvis residual actuators over the measured steps (to check they stay small against
   /// the ground reaction force, as in OpenSim RRA practice): RMS and peak force (BW) and
   /// moment (BW·m).
@@ -106,6 +111,11 @@ struct SimulationOptions {
 /// have a next touchdown (the measured steps): a touchdown on the same foot as the touchdown
 /// before it, or a stance longer than 1.5 step periods (the runner stumbled).
 int CountIrregularSteps(const std::vector<GaitEvent>& events, double step_period_s, size_t first);
+
+/// Standard deviation / mean of the durations of the measured steps (touchdown to the next
+/// touchdown, over the touchdowns from index `first` that have a next one); 0 with fewer than
+/// two steps.
+double StepTimeVariation(const std::vector<GaitEvent>& events, size_t first);
 
 /// Runs the scenario. Never throws for run-time failures: they are reported in status/reason.
 /// Throws InputError before running if opt.control_period_s is too long for the controller's

@@ -44,6 +44,7 @@ TEST(RunningSim, BaselineRunsSteadilyAtTheRequestedCadence) {
   EXPECT_LE(m.both.impact_peak_bw.mean, 2.2);
   for (int l = 0; l < 6; ++l) EXPECT_TRUE(std::isfinite(m.peak_compression_bw[l].mean));
   EXPECT_EQ(m.irregular_steps, 0);  // steady running: every step alternates, no stumble
+  EXPECT_LT(m.step_time_cv, 0.01);  // and is periodic (deterministic, flat ground)
 }
 
 // Oracle: the stability bound of explicit damping held over a period, c dt / I < 2. The
@@ -73,6 +74,24 @@ TEST(RunningSim, IrregularStepsAreCountedFromTheEvents) {
   EXPECT_EQ(CountIrregularSteps(ev, 0.35, 0), 2);
   EXPECT_EQ(CountIrregularSteps(ev, 0.35, 3), 1);  // from the fourth touchdown on: the stumble
   EXPECT_EQ(CountIrregularSteps(ev, 0.60, 0), 1);  // 0.75 s < 0.9 s: only the same-foot step
+}
+
+TEST(RunningSim, StepTimeVariationIsTheStepDurationsSdOverTheirMean) {
+  // Hand-derived: touchdowns every 0.35 s vary by 0; steps alternating 0.30 and 0.40 s (a
+  // limp) have mean 0.35 s and SD 0.05 s, so 1/7; the steps before index `first` (warm-up)
+  // are left out.
+  std::vector<GaitEvent> even, limp;
+  for (int k = 0; k < 8; ++k) even.push_back({k % 2, true, 0.35 * k});
+  double t = 0;
+  for (int k = 0; k < 9; ++k) {
+    limp.push_back({k % 2, true, t});
+    limp.push_back({k % 2, false, t + 0.2});
+    t += k < 2 ? 0.9 : (k % 2 ? 0.30 : 0.40);
+  }
+  EXPECT_NEAR(StepTimeVariation(even, 0), 0.0, 1e-12);
+  EXPECT_NEAR(StepTimeVariation(limp, 2), 1.0 / 7.0, 1e-12);
+  EXPECT_GT(StepTimeVariation(limp, 0), 0.3);  // the long warm-up steps counted
+  EXPECT_EQ(StepTimeVariation(even, 6), 0.0);  // one step only
 }
 
 // A short baseline run that keeps its time series, for oracles computed from stored samples.
@@ -237,20 +256,6 @@ TEST(RunningSim, SlowRunningStaysSteadyOverManyStrides) {
   }
 }
 
-// Standard deviation of the step times (touchdown to touchdown, either foot) after the
-// warm-up, as a share of their mean.
-double StepTimeVariation(const RunResult& r, int warmup_strides) {
-  std::vector<double> t;
-  for (const GaitEvent& e : r.events)
-    if (e.touchdown) t.push_back(e.t_s);
-  std::vector<double> steps;
-  for (size_t i = 2 * warmup_strides + 1; i < t.size(); ++i) steps.push_back(t[i] - t[i - 1]);
-  double mean = 0, var = 0;
-  for (double x : steps) mean += x / steps.size();
-  for (double x : steps) var += (x - mean) * (x - mean) / steps.size();
-  return std::sqrt(var) / mean;
-}
-
 TEST(RunningSim, SlowRunningIsPeriodic) {
   // A deterministic runner on flat ground at a constant speed and step rate has a periodic
   // gait: every step takes the same time. Oracle: the step times at 2.5 and 3.0 m/s (170
@@ -268,7 +273,7 @@ TEST(RunningSim, SlowRunningIsPeriodic) {
     opt.keep_series = false;
     const RunResult r = SimulateRunning(BuildRunningModel(lib, s), opt);
     EXPECT_EQ(r.status, "ok") << speed;
-    return StepTimeVariation(r, s.warmup_strides);
+    return r.metrics.step_time_cv;
   };
   const double per_froude = Lib().runner.control.at("thrust_landing_gain_per_froude");
   for (double speed : {2.5, 3.0}) EXPECT_LT(run(speed, per_froude), 0.01) << speed;
