@@ -116,7 +116,7 @@ RunningModel BuildRunningModel(const Library& lib, const Scenario& scenario);
 double HeelPadDeflection(const RunningModel& rm, double d_m);
 
 /// The scenario's Froude number v^2 / (g L), L the hip height standing (Alexander & Jayes
-/// 1983: runners of any size move alike at equal Froude numbers; 1.35 for the 1.75 m
+/// 1983: runners of any size move alike at equal Froude numbers; 1.34 for the 1.75 m
 /// baseline at 3.5 m/s).
 double FroudeNumber(const RunningModel& rm);
 
