@@ -277,8 +277,9 @@ TEST(RunningSim, SlowRunningIsPeriodic) {
   };
   const double per_froude = Lib().runner.control.at("thrust_landing_gain_per_froude");
   for (double speed : {2.5, 3.0}) EXPECT_LT(run(speed, per_froude), 0.01) << speed;
-  const double froude_slow = 2.5 * 2.5 / (9.81 * 0.93);
-  EXPECT_GT(run(2.5, 0.7 / froude_slow), 0.02);
+  Scenario slow;
+  slow.speed_m_s = 2.5;
+  EXPECT_GT(run(2.5, 0.7 / FroudeNumber(BuildRunningModel(Lib(), slow))), 0.02);
 }
 
 TEST(RunningSim, ForefootStrikeLowersTheLoadingRate) {
